@@ -1,0 +1,127 @@
+import { error, warning } from '../model/diagnostics.js';
+import type { Annotation, Diagnostic, Project, Segment, Transcript } from '../model/types.js';
+import { nearest } from '../nlp/distance.js';
+import { unknownCode } from '../project/load.js';
+import { lineEnd, lineOf } from '../project/transcript.js';
+import { findAll, foldText, matchesIgnoringCase, type Folded } from './quote.js';
+
+/**
+ * Resolves every annotation to an exact span of its transcript. Annotations that cannot be placed are
+ * reported and left out; the rest come back in input order.
+ */
+export function anchorAll(project: Project): { segments: Segment[]; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const byTranscript = new Map<string, Annotation[]>();
+  for (const a of project.annotations) {
+    if (!project.frame.nodes.has(a.code)) diagnostics.push(unknownCode(a.code, project.frame, a.at('code')));
+    const t = project.transcripts.get(a.transcript);
+    if (!t && project.unreadable.has(a.transcript)) continue;
+    if (!t) {
+      const near = nearest(a.transcript, project.transcripts.keys());
+      diagnostics.push(error('unknown-transcript', `unknown transcript "${a.transcript}"`, a.at('transcript'), near.length ? `did you mean "${near[0]}"?` : undefined));
+      continue;
+    }
+    let group = byTranscript.get(t.id);
+    if (!group) byTranscript.set(t.id, (group = []));
+    group.push(a);
+  }
+  const segments: Segment[] = [];
+  // One transcript at a time, so only one folded copy of a transcript is alive at once.
+  for (const [id, group] of byTranscript) {
+    const t = project.transcripts.get(id)!;
+    let folded: Folded | undefined;
+    const fold = () => (folded ??= foldText(t.text));
+    for (const a of group) {
+      const s = anchorOne(a, t, fold, diagnostics);
+      if (s && project.frame.nodes.has(a.code)) segments.push(s);
+    }
+  }
+  segments.sort((x, y) => x.annotation.index - y.annotation.index);
+  diagnostics.push(...duplicates(segments), ...duplicateIds(project.annotations));
+  return { segments, diagnostics };
+}
+
+function anchorOne(a: Annotation, t: Transcript, fold: () => Folded, diagnostics: Diagnostic[]): Segment | undefined {
+  if (a.lines && a.lines.end > t.lineCount) {
+    diagnostics.push(
+      error('lines-out-of-range', `lines ${range(a.lines.start, a.lines.end)} are outside transcript "${t.id}", which has ${t.lineCount} lines`, a.at(a.linesField)),
+    );
+    return undefined;
+  }
+  if (a.quote === undefined) {
+    const { start, end } = a.lines!;
+    return { annotation: a, transcript: t, startLine: start, endLine: end, start: t.lineStarts[start - 1], end: lineEnd(t, end) };
+  }
+  const hits = findAll(fold(), a.quote);
+  const where = (h: [number, number]) => range(lineOf(t, h[0]), lineOf(t, Math.max(h[0], h[1] - 1)));
+  if (a.lines) {
+    const lo = t.lineStarts[a.lines.start - 1];
+    const hi = lineEnd(t, a.lines.end);
+    const inside = hits.filter(([s, e]) => s >= lo && e <= hi);
+    if (inside.length === 0) {
+      if (hits.length) {
+        diagnostics.push(
+          error('quote-outside-lines', `the quote is not within lines ${range(a.lines.start, a.lines.end)} of "${t.id}"`, a.at('quote'), `it is at line${hits.length > 1 ? 's' : ''} ${hits.slice(0, 5).map(where).join(', ')}`),
+        );
+      } else diagnostics.push(notFound(a, t, fold()));
+      return undefined;
+    }
+    return segment(a, t, inside[0]);
+  }
+  if (hits.length === 0) {
+    diagnostics.push(notFound(a, t, fold()));
+    return undefined;
+  }
+  if (hits.length > 1) {
+    diagnostics.push(
+      error('quote-ambiguous', `the quote occurs ${hits.length} times in "${t.id}" (at lines ${hits.slice(0, 5).map(where).join(', ')}${hits.length > 5 ? ', …' : ''})`, a.at('quote'), 'add "lines" to say which one is meant, or quote more words'),
+    );
+    return undefined;
+  }
+  return segment(a, t, hits[0]);
+}
+
+function segment(a: Annotation, t: Transcript, [start, end]: [number, number]): Segment {
+  return { annotation: a, transcript: t, start, end, startLine: lineOf(t, start), endLine: lineOf(t, Math.max(start, end - 1)) };
+}
+
+function notFound(a: Annotation, t: Transcript, folded: Folded): Diagnostic {
+  const hint = matchesIgnoringCase(folded, a.quote!)
+    ? 'the words are there with different capital letters; quotes must match exactly (apart from white space and quote marks)'
+    : 'quotes must match the transcript word for word (white space and curly quotes aside); check for typos or edits to the transcript';
+  return error('quote-not-found', `the quote is not in transcript "${t.id}"`, a.at('quote'), hint);
+}
+
+function range(a: number, b: number): string {
+  return a === b ? String(a) : `${a}-${b}`;
+}
+
+/** The same passage coded to the same code by the same coder twice is almost always a copy-paste slip. */
+function duplicates(segments: Segment[]): Diagnostic[] {
+  const seen = new Map<string, Segment>();
+  const out: Diagnostic[] = [];
+  for (const s of segments) {
+    const a = s.annotation;
+    const key = [s.transcript.id, a.code, s.start, s.end, a.coder ?? ''].join('\u0000');
+    const prev = seen.get(key);
+    if (prev) {
+      const p = prev.annotation.at();
+      out.push(warning('duplicate-annotation', `the same passage is coded to ${a.code} twice${a.coder ? ` by ${a.coder}` : ''}`, a.at(), `also at ${p.file}:${p.line}`));
+    } else seen.set(key, s);
+  }
+  return out;
+}
+
+function duplicateIds(annotations: Annotation[]): Diagnostic[] {
+  const ids = new Map<string, Annotation>();
+  const out: Diagnostic[] = [];
+  for (const a of annotations) {
+    if (a.id === undefined) continue;
+    const prev = ids.get(a.id);
+    if (prev) {
+      const p = prev.at();
+      out.push(error('duplicate-annotation-id', `annotation id "${a.id}" is used twice`, a.at('id'), `also at ${p.file}:${p.line}`));
+    } else ids.set(a.id, a);
+  }
+  return out;
+}

@@ -1,0 +1,190 @@
+import { error } from '../model/diagnostics.js';
+import type { Cell, Column, Entry, Matrix, Row } from '../model/matrix.js';
+import type { Case, CellSummary, Diagnostic, Project, QuoteMode, Segment, Transcript } from '../model/types.js';
+import { nearest } from '../nlp/distance.js';
+import { unknownAttribute } from '../project/load.js';
+import { naturalCompare } from '../project/text.js';
+import { codePointOffset } from '../project/transcript.js';
+
+/** Everything that shapes a chart; defaults come from dtors.yaml, flags override them. */
+export interface ChartOptions {
+  /** Attributes to order rows by (then case id in natural order). Default: none. */
+  sort: string[];
+  /** Attribute columns after `case`. Default: the sort attributes. */
+  attributes: string[];
+  /** none | marked (key-quote `*`) | full (verbatim quotes too). Default: marked. */
+  quotes: QuoteMode;
+  /** Keep interviewer lines in verbatim quotes. Default: true. */
+  interviewer: boolean;
+  /** Theme ids to chart; all when absent. */
+  themes?: string[];
+  /** Keep cases whose attribute matches one of the values (case-insensitive); all filters must hold. */
+  where: [string, string[]][];
+  /** Chart only these coders' annotations; all when absent. */
+  coders?: string[];
+}
+
+/** Checks options against the project: unknown attributes and themes are usage errors. */
+export function checkOptions(project: Project, o: ChartOptions): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const attrs = project.attributeNames;
+  for (const a of new Set([...o.sort, ...o.attributes, ...o.where.map(([k]) => k)])) {
+    if (!attrs.includes(a)) out.push(unknownAttribute(a, attrs));
+  }
+  for (const t of o.themes ?? []) {
+    if (project.frame.themes.some((x) => x.id === t)) continue;
+    const node = project.frame.nodes.get(t);
+    const hint = node
+      ? `${t} is a sub-theme of theme ${node.theme}; charts are per theme`
+      : `${nearest(t, project.frame.themes.map((x) => x.id)).map((x) => `did you mean ${x}? `).join('')}themes: ${project.frame.themes.map((x) => x.id).join(', ')}`;
+    out.push(error('unknown-theme', `unknown theme "${t}"`, undefined, hint));
+  }
+  return out;
+}
+
+/** One matrix per theme: a row per case, a column per sub-theme, each cell the case's charted data. */
+export function buildMatrices(project: Project, segments: Segment[], o: ChartOptions): Matrix[] {
+  const cases = selectCases(project.cases, o);
+  const caseOf = new Map<string, Case>();
+  const order = new Map<string, number>();
+  for (const c of project.cases) c.transcripts.forEach((t, i) => (caseOf.set(t, c), order.set(t, i)));
+  const coders = o.coders ? new Set(o.coders) : undefined;
+
+  // cell key → entries, in transcript order within the case.
+  const entries = new Map<string, { seg: Segment; entry: Entry }[]>();
+  const generalUsed = new Set<string>();
+  for (const seg of segments) {
+    const a = seg.annotation;
+    if (coders && !coders.has(a.coder ?? '')) continue;
+    const c = caseOf.get(seg.transcript.id);
+    const node = project.frame.nodes.get(a.code)!;
+    if (node.depth === 0) generalUsed.add(node.id);
+    if (!c) continue;
+    const key = cellKey(c.id, node.column);
+    let list = entries.get(key);
+    if (!list) entries.set(key, (list = []));
+    list.push({ seg, entry: toEntry(seg, o.interviewer) });
+  }
+  const summaries = new Map<string, CellSummary>();
+  for (const s of project.summaries) {
+    const col = project.frame.nodes.get(s.code)!.column;
+    if (project.frame.nodes.get(col)!.depth === 0) generalUsed.add(col);
+    summaries.set(cellKey(s.case, col), s);
+  }
+  for (const list of entries.values()) {
+    list.sort(
+      (x, y) =>
+        order.get(x.seg.transcript.id)! - order.get(y.seg.transcript.id)! ||
+        x.seg.start - y.seg.start ||
+        x.seg.end - y.seg.end ||
+        naturalCompare(x.seg.annotation.code, y.seg.annotation.code) ||
+        x.seg.annotation.index - y.seg.annotation.index,
+    );
+  }
+
+  const themes = o.themes ? project.frame.themes.filter((t) => o.themes!.includes(t.id)) : project.frame.themes;
+  return themes.map((theme) => {
+    const columns: Column[] = [];
+    if (generalUsed.has(theme.id) || theme.subthemes.length === 0) {
+      columns.push({ code: theme.id, label: theme.label, header: `${theme.id} ${theme.label} (general)`, general: true });
+    }
+    for (const id of theme.subthemes) {
+      const n = project.frame.nodes.get(id)!;
+      columns.push({ code: id, label: n.label, header: `${id} ${n.label}`, general: false });
+    }
+    const rows: Row[] = cases.map((c) => ({
+      case: c.id,
+      attributes: Object.fromEntries(o.attributes.map((a) => [a, c.attributes[a] ?? ''])),
+      cells: columns.map((col) => toCell(col.code, (entries.get(cellKey(c.id, col.code)) ?? []).map((x) => x.entry), summaries.get(cellKey(c.id, col.code)))),
+    }));
+    return { theme: { id: theme.id, label: theme.label, description: theme.description }, attributes: [...o.attributes], columns, rows };
+  });
+}
+
+export function cellKey(caseId: string, column: string): string {
+  return `${caseId}\u0000${column}`;
+}
+
+function selectCases(cases: Case[], o: ChartOptions): Case[] {
+  const kept = cases.filter((c) => o.where.every(([attr, values]) => values.some((v) => (c.attributes[attr] ?? '').toLowerCase() === v.toLowerCase())));
+  return kept.sort((a, b) => {
+    for (const attr of o.sort) {
+      const x = a.attributes[attr] ?? '';
+      const y = b.attributes[attr] ?? '';
+      // Cases without a value come after those with one.
+      if (x === '' && y !== '') return 1;
+      if (y === '' && x !== '') return -1;
+      const d = naturalCompare(x, y);
+      if (d) return d;
+    }
+    return naturalCompare(a.id, b.id);
+  });
+}
+
+function toCell(code: string, entries: Entry[], s: CellSummary | undefined): Cell {
+  const cell: Cell = { code, state: 'empty', entries };
+  if (s) {
+    cell.summary = s.summary;
+    if (s.note) cell.note = s.note;
+    if (s.coder) cell.coder = s.coder;
+    cell.state = s.absence === 'not discussed' ? 'not-discussed' : s.absence === 'not asked' ? 'not-asked' : 'cell-summary';
+  } else if (entries.length) {
+    cell.state = entries.every((e) => e.summary !== undefined) ? 'summarised' : 'not-summarised';
+  }
+  return cell;
+}
+
+export function lineRef(transcript: string, startLine: number, endLine: number): string {
+  return `${transcript}:${startLine === endLine ? startLine : `${startLine}-${endLine}`}`;
+}
+
+function toEntry(seg: Segment, interviewer: boolean): Entry {
+  const a = seg.annotation;
+  const t = seg.transcript;
+  const q = quoteOf(t, seg, interviewer);
+  const e: Entry = {
+    transcript: t.id,
+    startLine: seg.startLine,
+    endLine: seg.endLine,
+    start: codePointOffset(t, seg.start),
+    end: codePointOffset(t, seg.end),
+    ref: lineRef(t.id, seg.startLine, seg.endLine),
+    key: a.key,
+    code: a.code,
+  };
+  if (a.summary !== undefined) e.summary = a.summary;
+  if (a.note !== undefined) e.note = a.note;
+  if (a.coder !== undefined) e.coder = a.coder;
+  if (a.id !== undefined) e.id = a.id;
+  if (q.text) e.quote = q.text;
+  if (q.speaker) e.speaker = q.speaker;
+  return e;
+}
+
+/**
+ * The passage's words, white space collapsed. Speaker labels are cut; when the passage spans several
+ * turns each piece is prefixed with its speaker, so a quote never puts words in the wrong mouth.
+ */
+function quoteOf(t: Transcript, seg: Segment, interviewer: boolean): { text?: string; speaker?: string } {
+  const pieces: { turn: number; text: string }[] = [];
+  for (let l = seg.startLine; l <= seg.endLine; l++) {
+    const ti = t.lineTurn[l - 1];
+    const turn = ti >= 0 ? t.turns[ti] : undefined;
+    if (!interviewer && turn?.interviewer) continue;
+    const ls = t.lineStarts[l - 1];
+    const le = l < t.lineStarts.length ? t.lineStarts[l] - 1 : t.text.length;
+    let from = Math.max(ls, seg.start);
+    const to = Math.min(le, seg.end);
+    if (turn && turn.line === l - 1) from = Math.max(from, turn.textStart);
+    if (to <= from) continue;
+    const words = t.text.slice(from, to);
+    const last = pieces[pieces.length - 1];
+    if (last && last.turn === ti) last.text += ' ' + words;
+    else pieces.push({ turn: ti, text: words });
+  }
+  const clean = pieces.map((p) => ({ ...p, text: p.text.replace(/[\s\u00a0]+/g, ' ').trim() })).filter((p) => p.text);
+  if (!clean.length) return {};
+  const speaker = clean[0].turn >= 0 ? t.turns[clean[0].turn].label : undefined;
+  if (clean.length === 1) return { text: clean[0].text, speaker };
+  return { text: clean.map((p) => (p.turn >= 0 ? `${t.turns[p.turn].label}: ${p.text}` : p.text)).join(' / '), speaker };
+}

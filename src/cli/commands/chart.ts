@@ -1,0 +1,172 @@
+import { join, resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import type { ChartOptions } from '../../chart/chart.js';
+import type { QuoteMode } from '../../model/types.js';
+import type { Format, Layout, RenderOptions } from '../../render/outputs.js';
+import { addProjectOptions, collect, UsageError, type ProjectFlags } from '../options.js';
+import { EnvironmentError, readIfExists, shownPath, writeFilesAtomic, type Io } from '../output.js';
+
+interface Flags extends ProjectFlags {
+  format?: string[];
+  layout: Layout;
+  out?: string;
+  check?: boolean;
+  theme?: string[];
+  where?: string[];
+  sort?: string[];
+  attributes?: string[];
+  quotes?: QuoteMode;
+  interviewer?: boolean;
+  coder?: string[];
+  excel?: boolean;
+  raw?: boolean;
+}
+
+const FORMATS: Format[] = ['markdown', 'csv', 'json'];
+
+export function chartCommand(io: Io, done: (code: number) => void): Command {
+  const cmd = new Command('chart')
+    .summary('write Framework matrices: one chart per theme, a row per case, a column per sub-theme')
+    .description(
+      'Charts the coded passages of a project as Framework matrices. Each cell holds the analyst\'s summaries with\n' +
+        'references back to transcript lines (P07:112-118, * marks a key quote), researcher notes as [Note: …], and\n' +
+        'the cell states [not summarised], [not discussed] and [not asked].',
+    )
+    .argument('[project]', 'project folder or its dtors.yaml', '.')
+    .addOption(new Option('-f, --format <formats>', 'markdown, csv or json; with --out a comma list (default: markdown on stdout, csv,markdown with --out)').argParser(collect))
+    .addOption(new Option('--layout <layout>', 'wide: a matrix per theme; long: one row per entry').choices(['wide', 'long']).default('wide'))
+    .option('-o, --out <dir>', 'write every theme in the chosen formats, plus manifest.json, into DIR')
+    .option('--check', 'with --out: write nothing; exit 1 listing each file that is stale or missing')
+    .option('-t, --theme <id>', 'chart only this theme (repeatable)', collect)
+    .option('-w, --where <attr=value>', 'chart only cases whose attribute has this value (repeatable; the same attribute twice means either)', collect)
+    .option('-s, --sort <attrs>', 'order rows by these case attributes (comma list), then case id', collect)
+    .option('-a, --attributes <attrs>', 'attribute columns after the case (comma list; default: the sort attributes; "none" for none)', collect)
+    .addOption(new Option('--quotes <mode>', 'none: plain references; marked: * on key quotes; full: verbatim quotes as well').choices(['none', 'marked', 'full']))
+    .option('--interviewer', 'keep interviewer lines in verbatim quotes (the default)')
+    .option('--no-interviewer', 'drop interviewer lines from verbatim quotes')
+    .option('--coder <name>', "chart only this coder's annotations (repeatable)", collect)
+    .option('--excel', 'CSV for Excel: a byte-order mark and CRLF line ends')
+    .option('--raw', 'do not neutralise CSV cells that a spreadsheet would run as formulas')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  dtors chart                                   all themes as Markdown tables on stdout
+  dtors chart examples/dtors --theme 1 -f csv   theme 1 as CSV on stdout
+  dtors chart --sort role,route --where route="criminal justice"
+  dtors chart --quotes full --no-interviewer    verbatim quotes, respondent words only
+  dtors chart --layout long -f csv > long.csv   one row per entry, for R, pandas or pivot tables
+  dtors chart --out charts                      charts/1-….csv, charts/1-….md …, charts/manifest.json
+  dtors chart --out charts --check              in CI: fail when committed charts are out of date`,
+    );
+  addProjectOptions(cmd);
+  return cmd.action(async (project: string, flags: Flags) => done(await runChart(io, project, flags)));
+}
+
+async function runChart(io: Io, target: string, flags: Flags): Promise<number> {
+  const formats = (flags.format ?? []).map((f) => {
+    if (!FORMATS.includes(f as Format)) throw new UsageError(`unknown format "${f}" (choose markdown, csv or json)`);
+    return f as Format;
+  });
+  if (flags.check && !flags.out) throw new UsageError('--check needs --out DIR (the folder of charts to check)');
+  if (!flags.out && formats.length > 1) throw new UsageError('one format at a time on stdout; write several with --out DIR');
+  const where = new Map<string, string[]>();
+  for (const w of flags.where ?? []) {
+    const i = w.indexOf('=');
+    if (i <= 0) throw new UsageError(`--where takes ATTRIBUTE=VALUE, not "${w}"`);
+    const k = w.slice(0, i).trim();
+    where.set(k, [...(where.get(k) ?? []), w.slice(i + 1).trim()]);
+  }
+
+  // Loaded here, not at the top, so that `dtors --version` and `--help` start fast.
+  const [{ analyse, report }, { buildMatrices, checkOptions }, { buildManifest, MANIFEST, manifestOutputs }, { renderFiles, renderStdout, slugClashes }, { hasErrors }] =
+    await Promise.all([import('../common.js'), import('../../chart/chart.js'), import('../../render/manifest.js'), import('../../render/outputs.js'), import('../../model/diagnostics.js')]);
+  const a = analyse(io, target, flags);
+  if (!a.project || hasErrors(a.diagnostics)) return report(io, a.diagnostics, flags);
+  const project = a.project;
+  const d = project.chart;
+  const sort = flags.sort ?? d.sort ?? [];
+  const attributes = flags.attributes ?? d.attributes ?? sort;
+  const options: ChartOptions = {
+    sort,
+    attributes: attributes.length === 1 && attributes[0] === 'none' ? [] : attributes,
+    quotes: flags.quotes ?? d.quotes ?? 'marked',
+    interviewer: flags.interviewer ?? d.interviewer ?? true,
+    themes: flags.theme,
+    where: [...where],
+    coders: flags.coder ?? d.coders,
+  };
+  const optionProblems = [...checkOptions(project, options), ...slugClashes(project)];
+  if (optionProblems.some((p) => p.code === 'file-name-clash')) return report(io, [...a.diagnostics, ...optionProblems], flags);
+  if (optionProblems.length) {
+    report(io, [...a.diagnostics, ...optionProblems], flags);
+    return 2;
+  }
+  const code = report(io, a.diagnostics, flags);
+  const matrices = buildMatrices(project, a.segments, options);
+  const render: RenderOptions = {
+    formats: formats.length ? formats : flags.out ? ['csv', 'markdown'] : ['markdown'],
+    layout: flags.layout,
+    quotes: options.quotes,
+    excel: flags.excel,
+    raw: flags.raw,
+  };
+
+  if (!flags.out) {
+    const format = render.formats[0];
+    if (format === 'csv' && render.layout === 'wide' && matrices.length !== 1) {
+      throw new UsageError('CSV on stdout holds one theme: add --theme ID, use --layout long, or write every theme with --out DIR');
+    }
+    io.stdout.write(renderStdout(project, matrices, format, render));
+    return code;
+  }
+
+  const files = renderFiles(project, matrices, render);
+  const manifestOptions = {
+    formats: render.formats,
+    layout: render.layout,
+    quotes: options.quotes,
+    interviewer: options.interviewer,
+    sort: options.sort,
+    attributes: options.attributes,
+    themes: options.themes ?? null,
+    where: Object.fromEntries(options.where),
+    coders: options.coders ?? null,
+    excel: Boolean(flags.excel),
+    raw: Boolean(flags.raw),
+  };
+  const all = [...files, buildManifest(project.inputs, manifestOptions, files)];
+  const outDir = resolve(io.cwd, flags.out);
+  const previous = manifestOutputs(readIfExists(join(outDir, MANIFEST)));
+  const obsolete = previous.filter((p) => !all.some((f) => f.name === p) && !p.includes('..') && !p.startsWith('/'));
+
+  if (flags.check) {
+    const problems: string[] = [];
+    for (const f of all) {
+      const now = readIfExists(join(outDir, f.name));
+      if (now === undefined) problems.push(`${shownPath(io, join(outDir, f.name))}: missing`);
+      else if (now !== f.content) problems.push(`${shownPath(io, join(outDir, f.name))}: stale`);
+    }
+    for (const p of obsolete) {
+      if (readIfExists(join(outDir, p)) !== undefined) problems.push(`${shownPath(io, join(outDir, p))}: obsolete (no longer produced)`);
+    }
+    for (const p of problems) io.stderr.write(`${p}\n`);
+    if (problems.length) {
+      io.stderr.write(`dtors: ${problems.length} of the charts in ${shownPath(io, outDir)} are out of date; run the same command without --check to update them\n`);
+      return 1;
+    }
+    if (!flags.quiet) io.stderr.write(`dtors: ${all.length} files in ${shownPath(io, outDir)} are up to date\n`);
+    return code;
+  }
+  try {
+    writeFilesAtomic(outDir, all, obsolete);
+  } catch (e) {
+    if (e instanceof EnvironmentError) {
+      io.stderr.write(`dtors: error: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  if (!flags.quiet) io.stderr.write(`dtors: wrote ${all.length} files to ${shownPath(io, outDir)}\n`);
+  return code;
+}

@@ -1,0 +1,59 @@
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import { shownPath, type Io } from '../output.js';
+import { UsageError } from '../options.js';
+
+const EXAMPLES = new URL('../../../examples/', import.meta.url);
+const SCHEMAS = new URL('../../../schemas/', import.meta.url);
+
+/**
+ * The bundled YAML files point editors at the schemas by a path relative to the package; a copy
+ * elsewhere must point at the installed schemas instead.
+ */
+function pointAtSchemas(dir: string): void {
+  for (const name of ['dtors.yaml', 'frame.yaml']) {
+    const p = join(dir, name);
+    if (!existsSync(p)) continue;
+    const text = readFileSync(p, 'utf8');
+    writeFileSync(p, text.replace('$schema=../../schemas/', `$schema=${fileURLToPath(SCHEMAS).replace(/\\/g, '/')}`));
+  }
+}
+
+export function initCommand(io: Io, done: (code: number) => void): Command {
+  return new Command('init')
+    .summary('start a project: a small commented starter, or the bundled DTORS example')
+    .argument('[dir]', 'folder to create the project in', '.')
+    .option('--example', 'copy the bundled synthetic DTORS example instead of the starter')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  dtors init my-study              a starter project to edit: dtors.yaml, frame.yaml, one transcript, coding
+  dtors init demo --example        the bundled example (16 interviews, two coders), ready to chart`,
+    )
+    .action((dir: string, flags: { example?: boolean }) => {
+      const target = resolve(io.cwd, dir);
+      if (existsSync(join(target, 'dtors.yaml'))) {
+        throw new UsageError(`${shownPath(io, target)} already has a dtors.yaml; choose an empty folder`);
+      }
+      if (existsSync(target) && readdirSync(target).length > 0) {
+        throw new UsageError(`${shownPath(io, target)} is not empty; choose a new or empty folder`);
+      }
+      const source = new URL(flags.example ? 'dtors/' : 'starter/', EXAMPLES);
+      try {
+        cpSync(source, target, { recursive: true, errorOnExist: true, force: false });
+        pointAtSchemas(target);
+      } catch (e) {
+        io.stderr.write(`dtors: error: cannot create ${shownPath(io, target)}: ${(e as Error).message}\n`);
+        return done(2);
+      }
+      const where = shownPath(io, target) || '.';
+      io.stderr.write(
+        `dtors: created ${flags.example ? 'the DTORS example' : 'a starter project'} in ${where}\n` +
+          `next: dtors validate ${where} && dtors chart ${where}\n`,
+      );
+      done(0);
+    });
+}

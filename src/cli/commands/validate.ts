@@ -1,0 +1,72 @@
+import { Command, Option } from 'commander';
+import { addProjectOptions, type ProjectFlags } from '../options.js';
+import type { Io } from '../output.js';
+
+interface Flags extends ProjectFlags {
+  strict?: boolean;
+  format: 'text' | 'json';
+}
+
+export function validateCommand(io: Io, done: (code: number) => void): Command {
+  const cmd = new Command('validate')
+    .summary('check a project: every file, every coded passage, every reference')
+    .description(
+      'Loads the project, checks every file against its schema, and locates every coded passage in its\n' +
+        'transcript. Problems are reported as path:line:col: error CODE: message (see docs/errors.md).',
+    )
+    .argument('[project]', 'project folder or its dtors.yaml', '.')
+    .option('--strict', 'treat warnings as errors')
+    .addOption(new Option('-f, --format <format>', 'text on stderr, or json on stdout').choices(['text', 'json']).default('text'))
+    .addHelpText(
+      'after',
+      `
+Exit status: 0 when there are no errors, 1 when there are (or warnings with --strict), 2 for usage problems.
+
+Examples:
+  dtors validate                     the project in this folder
+  dtors validate examples/dtors --strict
+  dtors validate --format json | jq '.diagnostics[] | select(.severity == "error")'`,
+    );
+  addProjectOptions(cmd);
+  return cmd.action(async (project: string, flags: Flags) => done(await runValidate(io, project, flags)));
+}
+
+async function runValidate(io: Io, target: string, flags: Flags): Promise<number> {
+  const [{ analyse, diagnosticJson, exitCode, report }, { sortDiagnostics }] = await Promise.all([import('../common.js'), import('../../model/diagnostics.js')]);
+  const a = analyse(io, target, flags);
+  const diagnostics = flags.strict ? a.diagnostics.map((d) => ({ ...d, severity: 'error' as const })) : a.diagnostics;
+  const code = exitCode(diagnostics);
+  if (flags.format === 'json') {
+    const shown = sortDiagnostics(diagnostics).filter((d) => !(flags.quiet && d.severity === 'warning'));
+    const p = a.project;
+    const doc = {
+      ok: code === 0,
+      summary: {
+        errors: diagnostics.filter((d) => d.severity === 'error').length,
+        warnings: diagnostics.filter((d) => d.severity === 'warning').length,
+        transcripts: p ? p.transcripts.size : 0,
+        cases: p ? p.cases.length : 0,
+        annotations: p ? p.annotations.length : 0,
+        anchored: a.segments.length,
+      },
+      diagnostics: shown.map((d) => diagnosticJson(io, d)),
+    };
+    io.stdout.write(JSON.stringify(doc, null, 2) + '\n');
+    return code;
+  }
+  report(io, diagnostics, flags);
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
+  if (a.project && !flags.quiet) {
+    const p = a.project;
+    io.stderr.write(
+      `${errors ? 'dtors: found problems' : 'dtors: ok'}: ${p.transcripts.size} transcripts, ${p.cases.length} cases, ` +
+        `${p.annotations.length} annotations (${a.segments.length} located); ${plural(errors, 'error')}, ${plural(warnings, 'warning')}\n`,
+    );
+  }
+  return code;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

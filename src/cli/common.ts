@@ -1,0 +1,69 @@
+import { resolve } from 'node:path';
+import { Chalk } from 'chalk';
+import { anchorAll } from '../anchor/anchor.js';
+import { ENVIRONMENT_CODES, hasErrors, sortDiagnostics } from '../model/diagnostics.js';
+import type { Diagnostic, Segment } from '../model/types.js';
+import { projectWarnings } from '../project/checks.js';
+import { loadProject, type Loaded } from '../project/load.js';
+import { shownPath, type Io } from './output.js';
+import type { ProjectFlags } from './options.js';
+
+export interface Analysed extends Loaded {
+  segments: Segment[];
+}
+
+/** Load, anchor and check a project: the start of every command's pipeline. */
+export function analyse(io: Io, target: string | undefined, flags: ProjectFlags): Analysed {
+  const loaded = loadProject(resolve(io.cwd, target ?? '.'), { encoding: flags.encoding, delimiter: flags.delimiter });
+  if (!loaded.project) return { ...loaded, segments: [] };
+  const anchored = anchorAll(loaded.project);
+  const diagnostics = [...loaded.diagnostics, ...anchored.diagnostics];
+  if (!hasErrors(diagnostics)) diagnostics.push(...projectWarnings(loaded.project, anchored.segments));
+  return { ...loaded, diagnostics, segments: anchored.segments };
+}
+
+/** Prints diagnostics on stderr (warnings unless quiet) and returns the exit code they imply. */
+export function report(io: Io, diagnostics: Diagnostic[], flags: { color: boolean; quiet?: boolean }): number {
+  const c = colours(io, flags.color);
+  for (const d of sortDiagnostics(diagnostics)) {
+    if (d.severity === 'warning' && flags.quiet) continue;
+    io.stderr.write(formatDiagnostic(io, d, c));
+  }
+  return exitCode(diagnostics);
+}
+
+export function exitCode(diagnostics: Diagnostic[]): number {
+  if (diagnostics.some((d) => d.severity === 'error' && ENVIRONMENT_CODES.has(d.code))) return 2;
+  return hasErrors(diagnostics) ? 1 : 0;
+}
+
+/**
+ * Colour only on a terminal, never with NO_COLOR (any value) or TERM=dumb or --no-color, and only on
+ * stderr: stdout is data. chalk's own detection ignores NO_COLOR, so the level is decided here.
+ */
+export function colours(io: Io, enabled: boolean): InstanceType<typeof Chalk> {
+  const on = enabled && io.stderrIsTTY && io.env.NO_COLOR === undefined && io.env.TERM !== 'dumb';
+  return new Chalk({ level: on ? 1 : 0 });
+}
+
+/** `path:line:col: error CODE: message`, then an indented hint. */
+export function formatDiagnostic(io: Io, d: Diagnostic, c: InstanceType<typeof Chalk>): string {
+  const where = d.file ? `${shownPath(io, d.file)}${d.line ? `:${d.line}:${d.col ?? 1}` : ''}: ` : 'dtors: ';
+  const sev = d.severity === 'error' ? c.red.bold('error') : c.yellow.bold('warning');
+  let s = `${c.bold(where)}${sev} ${d.code}: ${d.message}\n`;
+  if (d.hint) s += `  ${c.cyan('hint:')} ${d.hint}\n`;
+  return s;
+}
+
+export function diagnosticJson(io: Io, d: Diagnostic): Record<string, unknown> {
+  return {
+    severity: d.severity,
+    code: d.code,
+    message: d.message,
+    file: d.file ? shownPath(io, d.file) : null,
+    line: d.line ?? null,
+    col: d.col ?? null,
+    hint: d.hint ?? null,
+  };
+}
+

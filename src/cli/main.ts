@@ -1,0 +1,73 @@
+import { Command, CommanderError } from 'commander';
+import { VERSION } from '../version.js';
+import { chartCommand } from './commands/chart.js';
+import { initCommand } from './commands/init.js';
+import { validateCommand } from './commands/validate.js';
+import { processIo, type Io } from './output.js';
+import { UsageError } from './options.js';
+
+/**
+ * Runs dtors with `argv` (without node and script) against `io`, and returns the exit code:
+ * 0 done, 1 the inputs have errors (or --check found stale charts), 2 usage or environment.
+ * The same function serves the binary and in-process tests.
+ */
+export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+  if (io.stdout === process.stdout) guardPipe();
+  let code = 0;
+  const done = (c: number) => {
+    code = c;
+  };
+  const program = new Command('dtors')
+    .description('Framework analysis for qualitative research: charts from transcripts, a thematic frame and coded passages.')
+    .version(VERSION, '-V, --version', 'print the version')
+    .helpCommand('help [command]', 'help for a command')
+    .showSuggestionAfterError(true)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  dtors init study --example       copy the bundled DTORS example into ./study
+  dtors validate study             check every file and coded passage
+  dtors chart study                print the charts as Markdown tables
+  dtors chart study --out charts   write CSV and Markdown per theme, and a manifest
+
+Docs: README.md and docs/ (formats, commands, every diagnostic code in docs/errors.md).`,
+    );
+  const writeOut = (s: string) => io.stdout.write(s);
+  const writeErr = (s: string) => io.stderr.write(s);
+  for (const cmd of [initCommand(io, done), validateCommand(io, done), chartCommand(io, done)]) program.addCommand(cmd);
+  const configure = (c: Command) => {
+    c.exitOverride().configureOutput({ writeOut, writeErr, outputError: (s, write) => write(s) });
+    c.commands.forEach(configure);
+  };
+  configure(program);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version exit 0; every other commander error is a usage error.
+      return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : 2;
+    }
+    if (e instanceof UsageError) {
+      io.stderr.write(`dtors: error: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  if (argv.length === 0) {
+    io.stderr.write(program.helpInformation());
+    return 2;
+  }
+  return code;
+}
+
+let guarded = false;
+/** `dtors chart | head` closes the pipe early: that is the reader's choice, not an error. */
+function guardPipe(): void {
+  if (guarded) return;
+  guarded = true;
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+}

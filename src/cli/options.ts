@@ -1,0 +1,32 @@
+import { Option, type Command } from 'commander';
+import type { Encoding } from '../project/decode.js';
+
+/** Options every command that reads a project shares. */
+export interface ProjectFlags {
+  encoding?: Encoding;
+  delimiter?: string;
+  color: boolean;
+  quiet?: boolean;
+}
+
+/** A mistake in how dtors was called: one line on stderr and exit 2. */
+export class UsageError extends Error {}
+
+export function addProjectOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--encoding <name>', 'encoding of transcripts that are not UTF-8 (or UTF-16 with a BOM)').choices(['utf8', 'latin1', 'windows-1252']))
+    .addOption(new Option('--delimiter <char>', 'CSV delimiter of the input tables (default: detected from the header line)').argParser(parseDelimiter))
+    .option('-q, --quiet', 'do not print warnings')
+    .option('--no-color', 'no colour in messages (also: NO_COLOR=1)');
+}
+
+function parseDelimiter(v: string): string {
+  if (v === '\\t' || v.toLowerCase() === 'tab') return '\t';
+  if (v.length !== 1) throw new Error('the delimiter must be one character (or "tab")');
+  return v;
+}
+
+/** `a,b` and repeated flags alike become one list. */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+}

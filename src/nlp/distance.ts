@@ -1,0 +1,24 @@
+// The only way into `natural`: its package root prints dotenv lines to stdout, reads ./.env and costs
+// ~0.6 s, so only single files are imported, and only here.
+import levenshtein from 'natural/lib/natural/distance/levenshtein_distance.js';
+import { naturalCompare } from '../project/text.js';
+
+/**
+ * The candidates nearest to `word` by Damerau-Levenshtein distance (case-insensitive), close enough
+ * to be a plausible typo: at most a third of the word's length, and at least 1. Ties are broken in
+ * natural order so the hint never depends on input order.
+ */
+export function nearest(word: string, candidates: Iterable<string>, limit = 1): string[] {
+  const w = word.trim().toLowerCase();
+  if (!w) return [];
+  const max = Math.max(1, Math.floor(w.length / 3));
+  const scored: { c: string; d: number }[] = [];
+  for (const c of candidates) {
+    const lc = c.toLowerCase();
+    if (Math.abs(lc.length - w.length) > max) continue;
+    const d = levenshtein.DamerauLevenshteinDistance(w, lc);
+    if (d <= max) scored.push({ c, d });
+  }
+  scored.sort((a, b) => a.d - b.d || naturalCompare(a.c, b.c));
+  return scored.slice(0, limit).map((s) => s.c);
+}

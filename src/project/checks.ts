@@ -1,0 +1,57 @@
+import { warning } from '../model/diagnostics.js';
+import type { Diagnostic, Project, Segment } from '../model/types.js';
+import { cellKey } from '../chart/chart.js';
+import { codeName } from './frame.js';
+
+/**
+ * Warnings about a project that loads and anchors cleanly but is probably not what the analyst
+ * meant: transcripts nobody coded, sub-themes never used, summaries at odds with the coding.
+ */
+export function projectWarnings(project: Project, segments: Segment[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const codedTranscripts = new Set(project.annotations.map((a) => a.transcript));
+  for (const t of project.transcripts.values()) {
+    if (!codedTranscripts.has(t.id) && t.lineCount > 0) {
+      out.push(warning('uncoded-transcript', `transcript "${t.id}" has no coded passages`, { file: t.path }));
+    }
+  }
+  const usedColumns = new Set<string>();
+  for (const a of project.annotations) {
+    const n = project.frame.nodes.get(a.code);
+    if (n) usedColumns.add(n.column);
+  }
+  for (const s of project.summaries) usedColumns.add(project.frame.nodes.get(s.code)!.column);
+  for (const theme of project.frame.themes) {
+    for (const id of theme.subthemes) {
+      if (!usedColumns.has(id)) {
+        const n = project.frame.nodes.get(id)!;
+        out.push(warning('uncoded-subtheme', `sub-theme ${codeName(project.frame, id)} is never coded`, n.pos));
+      }
+    }
+  }
+  out.push(...summaryWarnings(project, segments));
+  return out;
+}
+
+/** Recorded absences that coding contradicts, and summaries resting on no coded passage. */
+function summaryWarnings(project: Project, segments: Segment[]): Diagnostic[] {
+  const coded = new Set<string>();
+  const caseOf = new Map<string, string>();
+  for (const c of project.cases) for (const t of c.transcripts) caseOf.set(t, c.id);
+  for (const s of segments) {
+    const c = caseOf.get(s.transcript.id);
+    if (c) coded.add(cellKey(c, project.frame.nodes.get(s.annotation.code)!.column));
+  }
+  const out: Diagnostic[] = [];
+  for (const s of project.summaries) {
+    const col = project.frame.nodes.get(s.code)!.column;
+    const has = coded.has(cellKey(s.case, col));
+    if (s.absence && has) {
+      out.push(warning('absence-contradicted', `case "${s.case}" is recorded as [${s.absence}] for ${col}, but passages are coded there`, s.at('summary'), 'remove the absence, or check the coding'));
+    } else if (!s.absence && !has) {
+      out.push(warning('summary-without-coding', `the summary for case "${s.case}" and ${col} rests on no coded passage`, s.at('summary'), 'code the passages it summarises, so the chart can reference them'));
+    }
+  }
+  return out;
+}
+

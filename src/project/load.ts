@@ -1,0 +1,334 @@
+import { existsSync, statSync } from 'node:fs';
+import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { globSync, isDynamicPattern } from 'tinyglobby';
+import { error, hasErrors, warning } from '../model/diagnostics.js';
+import type { Annotation, Case, CellSummary, ChartDefaults, Diagnostic, Frame, InputFile, Pos, Project, SpeakerConfig, Transcript } from '../model/types.js';
+import { nearest } from '../nlp/distance.js';
+import type { Encoding } from './decode.js';
+import { readTextFile } from './files.js';
+import { buildFrame, codeName } from './frame.js';
+import { validate } from './schemas.js';
+import { readTable, toAnnotations, toCases, toSummaries } from './tables.js';
+import { buildTranscript, DEFAULT_INTERVIEWER_LABELS, DEFAULT_SPEAKER_PATTERN } from './transcript.js';
+import { parseYaml, type YamlFile } from './yamlFile.js';
+
+export const PROJECT_FILE = 'dtors.yaml';
+
+export interface LoadOptions {
+  /** Encoding of transcripts that are not UTF-8 or UTF-16 with a BOM. */
+  encoding?: Encoding;
+  /** CSV delimiter; detected from the header line when not given. */
+  delimiter?: string;
+}
+
+export interface Loaded {
+  project?: Project;
+  /** Where each key of dtors.yaml is, for diagnostics about configured values. */
+  configAt?: (path: (string | number)[]) => Pos;
+  diagnostics: Diagnostic[];
+}
+
+/** Finds dtors.yaml for a folder or file argument. */
+export function resolveProjectFile(target: string): { file?: string; diagnostic?: Diagnostic } {
+  const abs = resolve(target);
+  let st;
+  try {
+    st = statSync(abs);
+  } catch {
+    return { diagnostic: error('project-not-found', `no such file or folder: ${target}`, undefined, 'name a project folder (one with a dtors.yaml), or create one with: dtors init') };
+  }
+  const file = st.isDirectory() ? join(abs, PROJECT_FILE) : abs;
+  if (!existsSync(file)) {
+    return { diagnostic: error('project-not-found', `no ${PROJECT_FILE} in ${target}`, undefined, 'run dtors in a project folder, name one, or create one with: dtors init') };
+  }
+  return { file };
+}
+
+/** Reads every input of a project into the Project model. Nothing here throws on bad input. */
+export function loadProject(target: string, opts: LoadOptions = {}): Loaded {
+  const found = resolveProjectFile(target);
+  if (!found.file) return { diagnostics: [found.diagnostic!] };
+  const configPath = found.file;
+  const root = dirname(configPath);
+  const diagnostics: Diagnostic[] = [];
+  const inputs: InputFile[] = [];
+  const rel = (p: string) => relative(root, p).split(sep).join('/');
+
+  const cfgFile = readTextFile(configPath, { what: 'project file' });
+  if (!cfgFile.file) return { diagnostics: cfgFile.diagnostics };
+  inputs.push({ path: rel(configPath), sha256: cfgFile.file.sha256 });
+  const cfgYaml = parseYaml(cfgFile.file.text, configPath);
+  diagnostics.push(...cfgYaml.diagnostics);
+  if (cfgYaml.value === undefined) return { diagnostics };
+  diagnostics.push(...validate('dtors', cfgYaml.value ?? {}, cfgYaml.locate, { field: 'key' }));
+  const configAt = (path: (string | number)[]) => cfgYaml.locate(path, 'value');
+  if (hasErrors(diagnostics)) return { configAt, diagnostics };
+  const cfg = cfgYaml.value as Record<string, any>;
+
+  // Speakers come first: transcripts are split into turns as they are read.
+  const speakers: SpeakerConfig = { pattern: new RegExp(DEFAULT_SPEAKER_PATTERN), interviewer: DEFAULT_INTERVIEWER_LABELS };
+  if (cfg.speakers?.interviewer !== undefined) speakers.interviewer = list(cfg.speakers.interviewer);
+  if (cfg.speakers?.pattern !== undefined) {
+    try {
+      speakers.pattern = new RegExp(cfg.speakers.pattern);
+    } catch (e) {
+      diagnostics.push(error('invalid-pattern', `speakers.pattern is not a valid regular expression: ${(e as Error).message}`, configAt(['speakers', 'pattern'])));
+    }
+  }
+
+  const transcripts = new Map<string, Transcript>();
+  const unreadable = new Set<string>();
+  const transcriptFiles = expand(root, list(cfg.transcripts), ['transcripts'], configAt, diagnostics, /\.txt$/i, 'transcripts');
+  for (const path of transcriptFiles) {
+    const id = basename(path, extname(path));
+    const prev = transcripts.get(id);
+    if (prev) {
+      diagnostics.push(error('duplicate-transcript-id', `two transcripts have the id "${id}": ${rel(prev.path)} and ${rel(path)}`, { file: path }, 'transcript ids are file names without .txt and must be unique; rename one'));
+      continue;
+    }
+    const r = readTextFile(path, { what: 'transcript', encoding: opts.encoding });
+    diagnostics.push(...r.diagnostics);
+    if (!r.file) {
+      unreadable.add(id);
+      continue;
+    }
+    inputs.push({ path: rel(path), sha256: r.file.sha256 });
+    const nul = r.file.text.indexOf('\0');
+    if (nul !== -1) {
+      diagnostics.push(error('binary-file', `the transcript contains a NUL character (at character ${nul}): it is not a plain-text file`, { file: path }, 'save the interview as plain text (.txt)'));
+      unreadable.add(id);
+      continue;
+    }
+    const t = buildTranscript(id, path, r.file.text, speakers);
+    if (t.lineCount === 0 || t.text.trim() === '') diagnostics.push(warning('empty-transcript', 'the transcript is empty', { file: path }));
+    transcripts.set(id, t);
+  }
+
+  let frame: Frame | undefined;
+  const framePath = resolve(root, cfg.frame);
+  const fr = readTextFile(framePath, { what: 'frame', from: configAt(['frame']) });
+  diagnostics.push(...fr.diagnostics);
+  if (fr.file) {
+    inputs.push({ path: rel(framePath), sha256: fr.file.sha256 });
+    const b = buildFrame(parseYaml(fr.file.text, framePath), framePath);
+    diagnostics.push(...b.diagnostics);
+    frame = b.frame;
+  }
+
+  const annotations: Annotation[] = [];
+  const annotationFiles = expand(root, list(cfg.annotations), ['annotations'], configAt, diagnostics, /\.(csv|tsv|ya?ml)$/i, 'annotation files');
+  for (const path of annotationFiles) {
+    const r = readTextFile(path, { what: 'annotation file' });
+    diagnostics.push(...r.diagnostics);
+    if (!r.file) continue;
+    inputs.push({ path: rel(path), sha256: r.file.sha256 });
+    const t = readTable(path, r.file.text, { schema: 'annotations', delimiter: opts.delimiter });
+    diagnostics.push(...t.diagnostics);
+    const a = toAnnotations(path, t.rows, annotations.length);
+    diagnostics.push(...a.diagnostics);
+    annotations.push(...a.annotations);
+  }
+
+  let cases: Case[] = [];
+  let attributeNames: string[] = [];
+  if (cfg.cases !== undefined) {
+    const path = resolve(root, cfg.cases);
+    const r = readTextFile(path, { what: 'cases file', from: configAt(['cases']) });
+    diagnostics.push(...r.diagnostics);
+    if (r.file) {
+      inputs.push({ path: rel(path), sha256: r.file.sha256 });
+      const t = readTable(path, r.file.text, { schema: 'cases', openColumns: true, delimiter: opts.delimiter });
+      diagnostics.push(...t.diagnostics);
+      ({ cases, attributeNames } = toCases(t.rows, t.header));
+    }
+  }
+  cases = resolveCases(cases, cfg.cases !== undefined, transcripts, unreadable, diagnostics);
+
+  let summaries: CellSummary[] = [];
+  if (cfg.summaries !== undefined) {
+    const path = resolve(root, cfg.summaries);
+    const r = readTextFile(path, { what: 'summaries file', from: configAt(['summaries']) });
+    diagnostics.push(...r.diagnostics);
+    if (r.file) {
+      inputs.push({ path: rel(path), sha256: r.file.sha256 });
+      const t = readTable(path, r.file.text, { schema: 'summaries', delimiter: opts.delimiter });
+      diagnostics.push(...t.diagnostics);
+      summaries = toSummaries(t.rows);
+    }
+  }
+  if (frame) summaries = checkSummaries(summaries, frame, cases, diagnostics);
+
+  if (!frame) return { configAt, diagnostics };
+  const chart: ChartDefaults = {};
+  if (cfg.chart?.sort !== undefined) chart.sort = list(cfg.chart.sort);
+  if (cfg.chart?.attributes !== undefined) chart.attributes = list(cfg.chart.attributes);
+  if (cfg.chart?.quotes !== undefined) chart.quotes = cfg.chart.quotes;
+  if (cfg.chart?.interviewer !== undefined) chart.interviewer = cfg.chart.interviewer;
+  if (cfg.chart?.coders !== undefined) chart.coders = list(cfg.chart.coders);
+  for (const key of ['sort', 'attributes'] as const) {
+    (chart[key] ?? []).forEach((a, i) => {
+      if (!attributeNames.includes(a)) diagnostics.push(unknownAttribute(a, attributeNames, configAt(['chart', key, ...(Array.isArray(cfg.chart[key]) ? [i] : [])])));
+    });
+  }
+
+  inputs.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const project: Project = {
+    root,
+    configPath,
+    title: typeof cfg.title === 'string' ? cfg.title : frame.title,
+    frame,
+    transcripts,
+    unreadable,
+    annotations,
+    cases,
+    attributeNames,
+    summaries,
+    speakers,
+    chart,
+    inputs,
+  };
+  return { project, configAt, diagnostics };
+}
+
+export function unknownAttribute(name: string, known: string[], pos?: Pos): Diagnostic {
+  const near = nearest(name, known);
+  const hint = known.length === 0 ? 'the project has no case attributes (add columns to the cases file)' : `${near.length ? `did you mean "${near[0]}"? ` : ''}attributes: ${known.join(', ')}`;
+  return error('unknown-attribute', `unknown case attribute "${name}"`, pos, hint);
+}
+
+function list(v: unknown): string[] {
+  return (Array.isArray(v) ? v : [v]).map((x) => String(x));
+}
+
+/**
+ * Expands the configured paths: a folder means every matching file below it, a glob what it matches,
+ * anything else one file. Order is the configured order, then path order within each entry.
+ */
+function expand(
+  root: string,
+  entries: string[],
+  key: (string | number)[],
+  configAt: (p: (string | number)[]) => Pos,
+  diagnostics: Diagnostic[],
+  ext: RegExp,
+  what: string,
+): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  entries.forEach((entry, i) => {
+    const pos = configAt(entries.length > 1 || Array.isArray(entry) ? [...key, i] : key);
+    const abs = resolve(root, entry);
+    let matched: string[] = [];
+    if (isDynamicPattern(entry)) {
+      matched = globSync(entry, { cwd: root, absolute: true, onlyFiles: true, expandDirectories: false }).map((p) => resolve(p));
+    } else if (existsSync(abs) && statSync(abs).isDirectory()) {
+      matched = globSync('**/*', { cwd: abs, absolute: true, onlyFiles: true }).map((p) => resolve(p)).filter((p) => ext.test(p));
+    } else if (existsSync(abs)) {
+      matched = [abs];
+    } else {
+      diagnostics.push(error('missing-file', `${what}: ${entry} does not exist`, pos));
+      return;
+    }
+    matched.sort();
+    if (matched.length === 0) diagnostics.push(error('no-match', `${what}: nothing matches ${entry}`, pos));
+    for (const m of matched) {
+      if (!seen.has(m)) {
+        seen.add(m);
+        out.push(m);
+      }
+    }
+  });
+  return out;
+}
+
+function resolveCases(cases: Case[], fromFile: boolean, transcripts: Map<string, Transcript>, unreadable: Set<string>, diagnostics: Diagnostic[]): Case[] {
+  if (!fromFile) {
+    // Without a cases file every transcript is a case of its own.
+    return [...transcripts.keys()].map((id) => ({ id, transcripts: [id], attributes: {}, at: () => ({ file: transcripts.get(id)!.path, line: 1, col: 1 }) }));
+  }
+  const out: Case[] = [];
+  const byId = new Map<string, Case>();
+  const owner = new Map<string, Case>();
+  for (const c of cases) {
+    if (byId.has(c.id)) {
+      diagnostics.push(error('duplicate-case', `case "${c.id}" is listed twice`, c.at('case'), `first listed at line ${byId.get(c.id)!.at('case').line}`));
+      continue;
+    }
+    byId.set(c.id, c);
+    if (c.transcripts.length === 0 && (transcripts.has(c.id) || unreadable.has(c.id))) c.transcripts = [c.id];
+    const kept: string[] = [];
+    for (const t of c.transcripts) {
+      if (unreadable.has(t)) continue;
+      if (!transcripts.has(t)) {
+        const near = nearest(t, transcripts.keys());
+        diagnostics.push(error('unknown-transcript', `case "${c.id}" names transcript "${t}", which is not in the project`, c.at('transcripts'), near.length ? `did you mean "${near[0]}"?` : undefined));
+        continue;
+      }
+      const prev = owner.get(t);
+      if (prev) {
+        diagnostics.push(error('transcript-in-two-cases', `transcript "${t}" belongs to case "${prev.id}" and to case "${c.id}"`, c.at('transcripts')));
+        continue;
+      }
+      owner.set(t, c);
+      kept.push(t);
+    }
+    const named = c.transcripts;
+    c.transcripts = kept;
+    if (kept.length === 0 && !named.some((t) => unreadable.has(t))) {
+      diagnostics.push(
+        warning('case-without-transcript', `case "${c.id}" has no transcript`, c.at('case'), `name its transcripts in the "transcripts" column, or add transcripts/${c.id}.txt`),
+      );
+    }
+    out.push(c);
+  }
+  for (const [id, t] of transcripts) {
+    if (owner.has(id)) continue;
+    if (byId.has(id)) {
+      diagnostics.push(warning('transcript-without-case', `transcript "${id}" belongs to no case and is left out of the charts`, { file: t.path }, `case "${id}" lists other transcripts; add "${id}" to its "transcripts" cell`));
+      continue;
+    }
+    diagnostics.push(warning('transcript-without-case', `transcript "${id}" is not in the cases file; it is charted as a case of its own`, { file: t.path }, 'add a row for it to the cases file'));
+    out.push({ id, transcripts: [id], attributes: {}, at: () => ({ file: t.path, line: 1, col: 1 }) });
+  }
+  return out;
+}
+
+function checkSummaries(summaries: CellSummary[], frame: Frame, cases: Case[], diagnostics: Diagnostic[]): CellSummary[] {
+  const caseIds = new Set(cases.map((c) => c.id));
+  const seen = new Map<string, CellSummary>();
+  const out: CellSummary[] = [];
+  for (const s of summaries) {
+    if (!caseIds.has(s.case)) {
+      const near = nearest(s.case, caseIds);
+      diagnostics.push(error('unknown-case', `unknown case "${s.case}"`, s.at('case'), near.length ? `did you mean "${near[0]}"?` : undefined));
+      continue;
+    }
+    const node = frame.nodes.get(s.code);
+    if (!node) {
+      diagnostics.push(unknownCode(s.code, frame, s.at('code')));
+      continue;
+    }
+    const key = `${s.case}\u0000${node.column}`;
+    const prev = seen.get(key);
+    if (prev) {
+      diagnostics.push(
+        error('duplicate-summary', `case "${s.case}" already has a summary for ${codeName(frame, node.column)}`, s.at('summary'), `first at line ${prev.at().line}; one summary per case and sub-theme`),
+      );
+      continue;
+    }
+    seen.set(key, s);
+    out.push(s);
+  }
+  return out;
+}
+
+/** "unknown code" with the nearest frame ids, named with their labels. */
+export function unknownCode(code: string, frame: Frame, pos: Pos): Diagnostic {
+  const near = nearest(code, frame.order, 2);
+  // A spreadsheet turns 1.10 into 1.1: say so when the typed code looks like that happened.
+  const excel = frame.order.filter((id) => /^\d+(\.\d+)*0$/.test(id) && id.replace(/0+$/, '') === code);
+  const names = [...new Set([...excel, ...near])].map((id) => `${codeName(frame, id)}`);
+  let hint = names.length ? `did you mean ${names.join(' or ')}?` : undefined;
+  if (excel.length) hint = `${hint} (a spreadsheet may have turned ${excel[0]} into the number ${code}; format the column as text)`;
+  return error('unknown-code', `unknown code "${code}"`, pos, hint);
+}

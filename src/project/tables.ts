@@ -1,0 +1,225 @@
+import { error, warning } from '../model/diagnostics.js';
+import type { Annotation, Absence, Case, CellSummary, Diagnostic, LineRange, Pos } from '../model/types.js';
+import { nearest } from '../nlp/distance.js';
+import { parseCsv } from './csvFile.js';
+import { schemaJson, validate, type SchemaName } from './schemas.js';
+import { parseYaml } from './yamlFile.js';
+
+/** One row of a table file (CSV or YAML list), whatever its kind. */
+export interface TableRow {
+  values: Record<string, unknown>;
+  at: (field?: string) => Pos;
+  /** The original text of a YAML scalar (so `code: 1.10` stays "1.10"). */
+  source: (field: string) => string | undefined;
+}
+
+export interface TableOptions {
+  /** Which schema a row must satisfy. */
+  schema: Exclude<SchemaName, 'dtors' | 'frame'>;
+  /** Columns beyond the schema's are kept as data (case attributes) rather than warned about. */
+  openColumns?: boolean;
+  delimiter?: string;
+}
+
+const ROW_REF: Record<TableOptions['schema'], string> = {
+  annotations: 'annotations#annotation',
+  cases: 'cases',
+  summaries: 'summaries',
+};
+
+function knownColumns(schema: TableOptions['schema']): string[] {
+  const s = schemaJson(schema);
+  return Object.keys(schema === 'annotations' ? s.definitions.annotation.properties : s.properties);
+}
+
+/**
+ * Reads a CSV or YAML table into rows that passed the row schema. Rows with errors are reported and
+ * left out, so one bad row does not hide the problems of the others.
+ */
+export function readTable(file: string, text: string, opts: TableOptions): { rows: TableRow[]; header: string[]; diagnostics: Diagnostic[] } {
+  const known = knownColumns(opts.schema);
+  const diagnostics: Diagnostic[] = [];
+  const rows: TableRow[] = [];
+  const ref = ROW_REF[opts.schema];
+  if (/\.ya?ml$/i.test(file)) {
+    const y = parseYaml(text, file);
+    diagnostics.push(...y.diagnostics);
+    if (y.value === undefined || y.diagnostics.length) return { rows, header: known, diagnostics };
+    if (y.value === null) return { rows, header: known, diagnostics };
+    if (!Array.isArray(y.value)) {
+      diagnostics.push(error('wrong-type', 'the file must be a YAML list of entries (each starting with "- ")', y.locate([], 'value')));
+      return { rows, header: known, diagnostics };
+    }
+    y.value.forEach((item, i) => {
+      const at = (field?: string) => y.locate(field === undefined ? [i] : [i, field], field === undefined ? 'value' : 'value');
+      const ds = validate(ref, item, (p, t) => y.locate([i, ...p], t), { field: 'key', unknownAsWarning: true });
+      diagnostics.push(...ds);
+      if (ds.some((d) => d.severity === 'error')) return;
+      const values: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(item as object)) if (known.includes(k) && v !== null && v !== '') values[k] = v;
+      if (typeof (item as any).quote === 'string' && (item as any).quote.trim() === '') values.quote = '';
+      rows.push({ values, at, source: (f) => y.source([i, f]) });
+    });
+    return { rows, header: known, diagnostics };
+  }
+  const csv = parseCsv(text, file, opts.delimiter);
+  diagnostics.push(...csv.diagnostics);
+  // Known columns are matched without regard to case or surrounding space ("Transcript ").
+  const rename = new Map<string, string>();
+  for (const h of csv.header) {
+    if (h === '') continue;
+    const k = known.find((c) => c === h.toLowerCase());
+    if (k) rename.set(h, k);
+    else if (opts.openColumns) rename.set(h, h);
+    else {
+      const near = nearest(h, known);
+      diagnostics.push(
+        warning('unknown-column', `unknown column "${h}" is ignored`, csv.headerAt(h), near.length ? `did you mean "${near[0]}"? Known columns: ${known.join(', ')}` : `known columns: ${known.join(', ')}`),
+      );
+    }
+  }
+  const header = csv.header.filter((h) => rename.has(h)).map((h) => rename.get(h)!);
+  if (csv.header.length === 0) return { rows, header, diagnostics };
+  for (const r of csv.rows) {
+    const values: Record<string, unknown> = {};
+    const back = new Map<string, string>();
+    for (const [h, v] of Object.entries(r.values)) {
+      const k = rename.get(h);
+      if (k) {
+        values[k] = v;
+        back.set(k, h);
+      }
+    }
+    const at = (field?: string) => r.at(field === undefined ? undefined : back.get(field) ?? field);
+    const ds = validate(ref, values, (p) => at(typeof p[0] === 'string' ? p[0] : undefined), { field: 'column' });
+    diagnostics.push(...ds);
+    if (ds.some((d) => d.severity === 'error')) continue;
+    rows.push({ values, at, source: () => undefined });
+  }
+  // A required column missing from the header is one problem, not one per row.
+  return { rows, header, diagnostics: collapseMissingColumns(diagnostics, csv.header.length ? csv.headerAt(csv.header[0]) : undefined, header, opts, file) };
+}
+
+function collapseMissingColumns(ds: Diagnostic[], headerPos: Pos | undefined, header: string[], opts: TableOptions, file: string): Diagnostic[] {
+  const required: string[] = opts.schema === 'annotations' ? ['transcript', 'code'] : opts.schema === 'cases' ? ['case'] : ['case', 'code', 'summary'];
+  const absent = required.filter((c) => !header.includes(c));
+  if (!absent.length) return ds;
+  const out = ds.filter((d) => !(d.code === 'missing-field' && absent.some((c) => d.message.includes(`"${c}"`))));
+  for (const c of absent) {
+    out.push(error('missing-column', `the header has no "${c}" column`, headerPos ?? { file, line: 1, col: 1 }, `the first row must name the columns: ${required.join(', ')} are required`));
+  }
+  return out;
+}
+
+const KEY_TRUE = /^\s*(yes|y|true|\*)\s*$/i;
+
+function text(v: unknown): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  const s = String(v).trim();
+  return s === '' ? undefined : s;
+}
+
+function idText(row: TableRow, field: string): string | undefined {
+  const v = row.values[field];
+  if (typeof v === 'number') return row.source(field) ?? String(v);
+  return text(v);
+}
+
+function parseLineNumber(v: unknown): number {
+  return typeof v === 'number' ? v : Number(String(v).trim());
+}
+
+/** Turns validated annotation rows into Annotations, checking what the schema cannot. */
+export function toAnnotations(file: string, rows: TableRow[], firstIndex: number): { annotations: Annotation[]; diagnostics: Diagnostic[] } {
+  const annotations: Annotation[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const row of rows) {
+    const v = row.values;
+    let lines: LineRange | undefined;
+    if (v.lines !== undefined) {
+      const [a, b] = String(v.lines).split(/[-\u2013]/).map((s) => Number(s.trim()));
+      lines = { start: a, end: b ?? a };
+      if (v.start !== undefined || v.end !== undefined) {
+        diagnostics.push(error('conflicting-anchors', 'give either "lines" or "start" and "end", not both', row.at('start')));
+        continue;
+      }
+    } else if (v.start !== undefined || v.end !== undefined) {
+      if (v.start === undefined || v.end === undefined) {
+        diagnostics.push(error('missing-field', `"${v.start === undefined ? 'start' : 'end'}" is needed with "${v.start === undefined ? 'end' : 'start'}"`, row.at(v.start === undefined ? 'end' : 'start')));
+        continue;
+      }
+      lines = { start: parseLineNumber(v.start), end: parseLineNumber(v.end) };
+    }
+    if (lines && lines.start > lines.end) {
+      diagnostics.push(error('invalid-lines', `the passage starts after it ends (lines ${lines.start}-${lines.end})`, row.at(v.lines !== undefined ? 'lines' : 'start'), `did you mean ${lines.end}-${lines.start}?`));
+      continue;
+    }
+    if (lines && lines.start < 1) {
+      diagnostics.push(error('invalid-lines', 'line numbers start at 1', row.at(v.lines !== undefined ? 'lines' : 'start')));
+      continue;
+    }
+    let quote: string | undefined;
+    if (v.quote !== undefined) {
+      quote = String(v.quote);
+      if (quote.trim() === '') {
+        diagnostics.push(error('empty-quote', 'the quote is empty', row.at('quote'), 'leave the field out to locate the passage by lines alone'));
+        continue;
+      }
+    }
+    if (!lines && quote === undefined) {
+      diagnostics.push(error('missing-anchor', 'the passage has neither "lines" (or "start" and "end") nor "quote"', row.at(), 'add the line range, e.g. 112-118, or the exact words of the passage'));
+      continue;
+    }
+    annotations.push({
+      index: firstIndex + annotations.length,
+      file,
+      id: idText(row, 'id'),
+      transcript: text(v.transcript)!,
+      code: idText(row, 'code')!,
+      lines,
+      linesField: lines ? (v.lines !== undefined ? 'lines' : 'start') : undefined,
+      quote,
+      summary: text(v.summary),
+      note: text(v.note),
+      key: v.key === true || (typeof v.key === 'string' && KEY_TRUE.test(v.key)),
+      coder: text(v.coder),
+      at: row.at,
+    });
+  }
+  return { annotations, diagnostics };
+}
+
+export function toCases(rows: TableRow[], header: string[]): { cases: Case[]; attributeNames: string[] } {
+  const attributeNames = header.filter((h) => h !== 'case' && h !== 'transcripts');
+  const cases: Case[] = rows.map((row) => {
+    const id = text(row.values.case)!;
+    const list = text(row.values.transcripts);
+    const attributes: Record<string, string> = {};
+    for (const a of attributeNames) attributes[a] = text(row.values[a]) ?? '';
+    return {
+      id,
+      transcripts: list ? list.split(';').map((s) => s.trim()).filter(Boolean) : [],
+      attributes,
+      at: row.at,
+    };
+  });
+  return { cases, attributeNames };
+}
+
+const ABSENCE = /^\s*\[\s*(not discussed|not asked)\s*\]\s*$/i;
+
+export function toSummaries(rows: TableRow[]): CellSummary[] {
+  return rows.map((row) => {
+    const summary = text(row.values.summary)!;
+    const m = ABSENCE.exec(summary);
+    return {
+      case: text(row.values.case)!,
+      code: idText(row, 'code')!,
+      summary,
+      absence: m ? (m[1].toLowerCase() as Absence) : undefined,
+      note: text(row.values.note),
+      coder: text(row.values.coder),
+      at: row.at,
+    };
+  });
+}

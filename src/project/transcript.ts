@@ -1,0 +1,81 @@
+import type { SpeakerConfig, Transcript, Turn } from '../model/types.js';
+import { codePointLength } from './text.js';
+
+/**
+ * A line that starts with a label and a colon starts a turn: `INT:`, `Respondent:`,
+ * `[00:10] PARTICIPANT 1:`, `Dr Shah:`. Labels are up to three words, each starting with a capital
+ * letter or digit (the first with a letter), so a wrapped line such as "so I said: no" is not a turn.
+ */
+export const DEFAULT_SPEAKER_PATTERN = String.raw`^\s*(?:\[[^\]\n]{1,20}\]\s*)?([A-Z][\w'-]*(?: [A-Z0-9][\w'-]*){0,2})\s*:(?=\s|$)`;
+
+export const DEFAULT_INTERVIEWER_LABELS = ['INT', 'Interviewer', 'I', 'IV', 'Q'];
+
+export function defaultSpeakers(): SpeakerConfig {
+  return { pattern: new RegExp(DEFAULT_SPEAKER_PATTERN), interviewer: DEFAULT_INTERVIEWER_LABELS };
+}
+
+/** Splits decoded text into lines (CRLF, CR and LF end a line; nothing else does) and speaker turns. */
+export function buildTranscript(id: string, path: string, decoded: string, speakers: SpeakerConfig): Transcript {
+  const text = decoded.replace(/\r\n?/g, '\n');
+  const lineStarts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  // A final line end closes the last line rather than opening an empty one, as editors number them.
+  if (lineStarts.length > 1 && lineStarts[lineStarts.length - 1] === text.length) lineStarts.pop();
+  const lineCount = text.length === 0 ? 0 : lineStarts.length;
+  const interviewer = new Set(speakers.interviewer.map((l) => l.toLowerCase()));
+  // Sticky, so the pattern is tried only at the start of each line; multiline, so a leading ^ matches there.
+  const sticky = new RegExp(speakers.pattern.source, speakers.pattern.flags.replace(/[gym]/g, '') + 'my');
+  const turns: Turn[] = [];
+  const lineTurn = new Int32Array(lineCount).fill(-1);
+  let current = -1;
+  for (let l = 0; l < lineCount; l++) {
+    const start = lineStarts[l];
+    const end = l + 1 < lineStarts.length ? lineStarts[l + 1] - 1 : text.length;
+    sticky.lastIndex = start;
+    const m = sticky.exec(text);
+    if (m && m.index === start && start + m[0].length <= end) {
+      const label = (m[1] ?? m[0]).trim();
+      let textStart = start + m[0].length;
+      while (textStart < end && (text[textStart] === ' ' || text[textStart] === '\t')) textStart++;
+      turns.push({ line: l, label, interviewer: interviewer.has(label.toLowerCase()), textStart });
+      current = turns.length - 1;
+    }
+    lineTurn[l] = current;
+  }
+  return { id, path, text, lineStarts, lineCount, turns, lineTurn };
+}
+
+/** UTF-16 offset just past the last character of 1-based `line` (before its line end). */
+export function lineEnd(t: Transcript, line: number): number {
+  return line < t.lineStarts.length ? t.lineStarts[line] - 1 : t.text.length;
+}
+
+/** 1-based line holding UTF-16 offset `offset`. */
+export function lineOf(t: Transcript, offset: number): number {
+  let lo = 0;
+  let hi = t.lineStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (t.lineStarts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo + 1;
+}
+
+const cpLineStarts = new WeakMap<Transcript, Int32Array | null>();
+
+/**
+ * Code-point offset of UTF-16 offset `offset`: the unit REFI-QDA and dtors show. Most transcripts
+ * have no astral characters, and then the two are the same; otherwise line starts are counted once.
+ */
+export function codePointOffset(t: Transcript, offset: number): number {
+  let starts = cpLineStarts.get(t);
+  if (starts === undefined) {
+    starts = /[\ud800-\udbff]/.test(t.text) ? new Int32Array(t.lineStarts.length) : null;
+    if (starts) for (let i = 1; i < t.lineStarts.length; i++) starts[i] = starts[i - 1] + codePointLength(t.text, t.lineStarts[i - 1], t.lineStarts[i]);
+    cpLineStarts.set(t, starts);
+  }
+  if (!starts) return offset;
+  const line = lineOf(t, offset) - 1;
+  return starts[line] + codePointLength(t.text, t.lineStarts[line], offset);
+}

@@ -1,0 +1,93 @@
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { error } from '../model/diagnostics.js';
+import type { Diagnostic, Pos } from '../model/types.js';
+import type { Locate } from './schemas.js';
+
+/** Aliases beyond this many are refused: a small number defeats "billion laughs" documents. */
+export const MAX_YAML_ALIASES = 100;
+
+export interface YamlFile {
+  /** The plain value, when the file parsed. */
+  value?: unknown;
+  diagnostics: Diagnostic[];
+  /** Where a path's key or value is in the file. */
+  locate: Locate;
+  /** The original text of a scalar at `path` (e.g. `1.10` for a number that YAML read as 1.1). */
+  source(path: (string | number)[]): string | undefined;
+}
+
+/**
+ * Parses YAML keeping positions. Errors (syntax, duplicate keys, alias abuse) come back as
+ * diagnostics; the yaml library collects them on the document rather than throwing.
+ */
+export function parseYaml(text: string, file: string): YamlFile {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false, strict: true });
+  const at = (offset: number): Pos => {
+    const p = lc.linePos(offset);
+    return { file, line: p.line, col: p.col };
+  };
+  const diagnostics: Diagnostic[] = [];
+  for (const e of doc.errors) {
+    const code = e.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax';
+    diagnostics.push(error(code, cleanMessage(e.message), at(e.pos[0])));
+  }
+  const locate: Locate = (path, target) => {
+    const found = find(doc, path, target);
+    return at(found ?? 0);
+  };
+  const source = (path: (string | number)[]) => {
+    const n = doc.getIn(path, true);
+    return isScalar(n) && typeof n.source === 'string' ? n.source : undefined;
+  };
+  if (diagnostics.length) return { diagnostics, locate, source };
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+  } catch (e) {
+    // toJS throws only for alias expansion beyond the cap (and for alias cycles).
+    diagnostics.push(
+      error('yaml-aliases', `too many YAML aliases (${(e as Error).message})`, { file, line: 1, col: 1 }, `at most ${MAX_YAML_ALIASES} alias expansions are allowed`),
+    );
+    return { diagnostics, locate, source };
+  }
+  return { value, diagnostics, locate, source };
+}
+
+/** yaml's messages end with " at line L, column C" (positions are given separately). */
+function cleanMessage(m: string): string {
+  return m.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').trim();
+}
+
+/** Offset of the key or value at `path`, or of the nearest ancestor that exists. */
+function find(doc: Document, path: (string | number)[], target: 'key' | 'value'): number | undefined {
+  let node: unknown = doc.contents;
+  let best: number | undefined = rangeStart(node);
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i];
+    const lastSeg = i === path.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && keyString(p.key) === String(seg));
+      if (!pair) return best;
+      if (lastSeg && target === 'key') return rangeStart(pair.key) ?? best;
+      node = pair.value;
+      best = rangeStart(pair.value) ?? rangeStart(pair.key) ?? best;
+    } else if (isSeq(node) && typeof seg === 'number') {
+      node = node.items[seg];
+      best = rangeStart(node) ?? best;
+    } else {
+      return best;
+    }
+  }
+  return best;
+}
+
+function keyString(k: unknown): string | undefined {
+  if (isScalar(k)) return String(k.value);
+  return undefined;
+}
+
+function rangeStart(n: unknown): number | undefined {
+  const r = (n as Node | undefined)?.range;
+  return r ? r[0] : undefined;
+}

@@ -1,0 +1,35 @@
+import { stringify } from 'csv-stringify/sync';
+import { cellLines } from '../chart/cellText.js';
+import type { Matrix } from '../model/matrix.js';
+import type { QuoteMode } from '../model/types.js';
+
+export interface CsvOptions {
+  /** Leave cells that a spreadsheet would run as formulas as they are. Default false. */
+  raw?: boolean;
+  /** A BOM and CRLF record ends, for Excel. Default false. */
+  excel?: boolean;
+}
+
+/** Cells a spreadsheet treats as a formula or control input (full-width forms too). */
+const FORMULA_START = /^[=+\-@\t\r\n\0\uff1d\uff0b\uff0d\uff20]/;
+
+/** A leading apostrophe makes spreadsheets show the cell as text instead of evaluating it. */
+export function neutralise(cell: string): string {
+  return FORMULA_START.test(cell) ? `'${cell}` : cell;
+}
+
+/** RFC 4180 CSV; cells with line breaks or quotes are quoted, and formulas neutralised unless `raw`. */
+export function csvTable(rows: string[][], o: CsvOptions = {}): string {
+  const body = stringify(o.raw ? rows : rows.map((r) => r.map(neutralise)), {
+    record_delimiter: o.excel ? '\r\n' : '\n',
+    // csv-stringify quotes a cell holding the record delimiter; a bare LF or CR must be quoted too.
+    quoted_match: /[\r\n]/,
+  });
+  return (o.excel ? '\ufeff' : '') + body;
+}
+
+export function renderCsvTheme(m: Matrix, quotes: QuoteMode, o: CsvOptions = {}): string {
+  const header = ['case', ...m.attributes, ...m.columns.map((c) => c.header)];
+  const rows = m.rows.map((r) => [r.case, ...m.attributes.map((a) => r.attributes[a]), ...r.cells.map((c) => cellLines(c, quotes).join('\n'))]);
+  return csvTable([header, ...rows], o);
+}

@@ -1,0 +1,31 @@
+import { sha256 } from '../project/files.js';
+import type { InputFile } from '../model/types.js';
+import { VERSION } from '../version.js';
+import type { OutputFile } from './outputs.js';
+
+export const MANIFEST = 'manifest.json';
+
+/**
+ * What produced a set of charts: the tool version, the options and a hash of every input and output.
+ * No timestamps and no absolute paths, so the same inputs give the same bytes on any machine.
+ */
+export function buildManifest(inputs: InputFile[], options: Record<string, unknown>, outputs: OutputFile[]): OutputFile {
+  const doc = {
+    generator: { name: 'dtors', version: VERSION },
+    options,
+    inputs: inputs.map((i) => ({ path: i.path, sha256: i.sha256 })),
+    outputs: outputs.map((o) => ({ path: o.name, sha256: sha256(o.content) })),
+  };
+  return { name: MANIFEST, content: JSON.stringify(doc, null, 2) + '\n' };
+}
+
+/** Output paths a manifest lists, or none when it is absent or unreadable. */
+export function manifestOutputs(content: string | undefined): string[] {
+  if (!content) return [];
+  try {
+    const doc = JSON.parse(content);
+    return Array.isArray(doc?.outputs) ? doc.outputs.map((o: { path?: unknown }) => o.path).filter((p: unknown): p is string => typeof p === 'string') : [];
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,42 @@
+import { cellLines } from '../chart/cellText.js';
+import type { Matrix } from '../model/matrix.js';
+import type { QuoteMode } from '../model/types.js';
+
+/**
+ * Text made safe for a GFM table cell and shown as text: pipes and backslashes escaped, `<`, `>` and
+ * `&` as entities (so no HTML can run), emphasis and code marks escaped, line breaks as `<br>`.
+ */
+export function mdText(s: string): string {
+  return s
+    .replace(/[\\`*_~]/g, (c) => `\\${c}`)
+    .replace(/\|/g, '\\|')
+    .replace(/\](?=[([])/g, '\\]')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    // A key-quote mark after a line number cannot open emphasis (all other asterisks are escaped), so
+    // it stays readable: P07:112-118* rather than P07:112-118\*.
+    .replace(/(\d)\\\*(?=[);])/g, '$1*')
+    .replace(/\r\n|\r|\n/g, '<br>');
+}
+
+/** A GFM table from a header row and body rows of plain text. */
+export function mdTable(header: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.map((c) => (c === '' ? '' : c)).join(' | ')} |`.replace(/ {2}\|/g, ' |');
+  const out = [line(header.map(mdText)), line(header.map(() => '---'))];
+  for (const r of rows) out.push(line(r.map(mdText)));
+  return out.join('\n') + '\n';
+}
+
+/** One theme as a Markdown section: a `## 1 Theme` heading and its table. */
+export function renderMarkdownTheme(m: Matrix, quotes: QuoteMode): string {
+  const header = ['case', ...m.attributes, ...m.columns.map((c) => c.header)];
+  const rows = m.rows.map((r) => [r.case, ...m.attributes.map((a) => r.attributes[a]), ...r.cells.map((c) => cellLines(c, quotes).join('\n'))]);
+  // Lines of one cell are joined with a line break before escaping, which turns it into <br>.
+  return `## ${mdText(`${m.theme.id} ${m.theme.label}`)}\n\n${mdTable(header, rows)}`;
+}
+
+export function renderMarkdown(matrices: Matrix[], quotes: QuoteMode, title?: string): string {
+  const parts = matrices.map((m) => renderMarkdownTheme(m, quotes));
+  return (title ? `# ${mdText(title)}\n\n` : '') + parts.join('\n');
+}
