@@ -1,10 +1,9 @@
 import { error } from '../model/diagnostics.js';
 import type { Cell, Column, Entry, Matrix, Row } from '../model/matrix.js';
 import type { Case, CellSummary, Diagnostic, Project, QuoteMode, Segment, Transcript } from '../model/types.js';
-import { nearest } from '../nlp/distance.js';
 import { unknownAttribute } from '../project/load.js';
 import { naturalCompare } from '../project/text.js';
-import { codePointOffset } from '../project/transcript.js';
+import { codePointOffset, lineEnd } from '../project/transcript.js';
 
 /** Everything that shapes a chart; defaults come from dtors.yaml, flags override them. */
 export interface ChartOptions {
@@ -36,7 +35,7 @@ export function checkOptions(project: Project, o: ChartOptions): Diagnostic[] {
     const node = project.frame.nodes.get(t);
     const hint = node
       ? `${t} is a sub-theme of theme ${node.theme}; charts are per theme`
-      : `${nearest(t, project.frame.themes.map((x) => x.id)).map((x) => `did you mean ${x}? `).join('')}themes: ${project.frame.themes.map((x) => x.id).join(', ')}`;
+      : `themes: ${project.frame.themes.map((x) => `${x.id} ${x.label}`).join(', ')}`;
     out.push(error('unknown-theme', `unknown theme "${t}"`, undefined, hint));
   }
   return out;
@@ -172,7 +171,7 @@ function quoteOf(t: Transcript, seg: Segment, interviewer: boolean): { text?: st
     const turn = ti >= 0 ? t.turns[ti] : undefined;
     if (!interviewer && turn?.interviewer) continue;
     const ls = t.lineStarts[l - 1];
-    const le = l < t.lineStarts.length ? t.lineStarts[l] - 1 : t.text.length;
+    const le = lineEnd(t, l);
     let from = Math.max(ls, seg.start);
     const to = Math.min(le, seg.end);
     if (turn && turn.line === l - 1) from = Math.max(from, turn.textStart);

@@ -14,7 +14,7 @@ export interface Analysed extends Loaded {
 
 /** Load, anchor and check a project: the start of every command's pipeline. */
 export function analyse(io: Io, target: string | undefined, flags: ProjectFlags): Analysed {
-  const loaded = loadProject(resolve(io.cwd, target ?? '.'), { encoding: flags.encoding, delimiter: flags.delimiter });
+  const loaded = loadProject(resolve(io.cwd, target ?? '.'), { encoding: flags.encoding, delimiter: flags.delimiter, display: target ?? '.' });
   if (!loaded.project) return { ...loaded, segments: [] };
   const anchored = anchorAll(loaded.project);
   const diagnostics = [...loaded.diagnostics, ...anchored.diagnostics];

@@ -41,6 +41,10 @@ Docs: README.md and docs/ (formats, commands, every diagnostic code in docs/erro
     c.commands.forEach(configure);
   };
   configure(program);
+  if (argv.length === 0) {
+    io.stderr.write(program.helpInformation());
+    return 2;
+  }
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
@@ -53,10 +57,6 @@ Docs: README.md and docs/ (formats, commands, every diagnostic code in docs/erro
       return 2;
     }
     throw e;
-  }
-  if (argv.length === 0) {
-    io.stderr.write(program.helpInformation());
-    return 2;
   }
   return code;
 }

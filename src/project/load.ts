@@ -15,6 +15,8 @@ import { parseYaml, type YamlFile } from './yamlFile.js';
 export const PROJECT_FILE = 'dtors.yaml';
 
 export interface LoadOptions {
+  /** How to name the project in messages (what the user typed); default: the path given. */
+  display?: string;
   /** Encoding of transcripts that are not UTF-8 or UTF-16 with a BOM. */
   encoding?: Encoding;
   /** CSV delimiter; detected from the header line when not given. */
@@ -29,24 +31,24 @@ export interface Loaded {
 }
 
 /** Finds dtors.yaml for a folder or file argument. */
-export function resolveProjectFile(target: string): { file?: string; diagnostic?: Diagnostic } {
+export function resolveProjectFile(target: string, display = target): { file?: string; diagnostic?: Diagnostic } {
   const abs = resolve(target);
   let st;
   try {
     st = statSync(abs);
   } catch {
-    return { diagnostic: error('project-not-found', `no such file or folder: ${target}`, undefined, 'name a project folder (one with a dtors.yaml), or create one with: dtors init') };
+    return { diagnostic: error('project-not-found', `no such file or folder: ${display}`, undefined, 'name a project folder (one with a dtors.yaml), or create one with: dtors init') };
   }
   const file = st.isDirectory() ? join(abs, PROJECT_FILE) : abs;
   if (!existsSync(file)) {
-    return { diagnostic: error('project-not-found', `no ${PROJECT_FILE} in ${target}`, undefined, 'run dtors in a project folder, name one, or create one with: dtors init') };
+    return { diagnostic: error('project-not-found', `no ${PROJECT_FILE} in ${display}`, undefined, 'run dtors in a project folder, name one, or create one with: dtors init') };
   }
   return { file };
 }
 
 /** Reads every input of a project into the Project model. Nothing here throws on bad input. */
 export function loadProject(target: string, opts: LoadOptions = {}): Loaded {
-  const found = resolveProjectFile(target);
+  const found = resolveProjectFile(target, opts.display);
   if (!found.file) return { diagnostics: [found.diagnostic!] };
   const configPath = found.file;
   const root = dirname(configPath);

@@ -47,7 +47,8 @@ export function buildTranscript(id: string, path: string, decoded: string, speak
 
 /** UTF-16 offset just past the last character of 1-based `line` (before its line end). */
 export function lineEnd(t: Transcript, line: number): number {
-  return line < t.lineStarts.length ? t.lineStarts[line] - 1 : t.text.length;
+  if (line < t.lineStarts.length) return t.lineStarts[line] - 1;
+  return t.text.endsWith('\n') ? t.text.length - 1 : t.text.length;
 }
 
 /** 1-based line holding UTF-16 offset `offset`. */

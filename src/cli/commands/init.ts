@@ -44,7 +44,7 @@ Examples:
       const source = new URL(flags.example ? 'dtors/' : 'starter/', EXAMPLES);
       try {
         cpSync(source, target, { recursive: true, errorOnExist: true, force: false });
-        pointAtSchemas(target);
+        if (!flags.example) pointAtSchemas(target);
       } catch (e) {
         io.stderr.write(`dtors: error: cannot create ${shownPath(io, target)}: ${(e as Error).message}\n`);
         return done(2);

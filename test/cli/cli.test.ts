@@ -1,0 +1,228 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, copyProject, EXAMPLE, FIXTURES, ROOT, runBinary, runInProcess, snapshotDir, tempDir, writeProject, type RunResult } from '../helpers.js';
+
+const BASIC = join(FIXTURES, 'projects', 'basic');
+const expected = (name: string) => readFileSync(join(BASIC, 'expected', name), 'utf8');
+const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
+
+// One table of cases, run in-process and through the real binary: both must agree byte for byte.
+const CASES: { name: string; args: string[]; code: number; stdout?: string | RegExp; stderr?: string | RegExp }[] = [
+  { name: 'version', args: ['--version'], code: 0, stdout: `${VERSION}\n` },
+  { name: 'no arguments prints usage', args: [], code: 2, stderr: /Usage: dtors/ },
+  { name: 'unknown flag', args: ['chart', '--bogus'], code: 2, stderr: "error: unknown option '--bogus'\n" },
+  { name: 'missing project', args: ['chart', 'no/such/dir'], code: 2, stderr: /^dtors: error project-not-found: no such file or folder: no\/such\/dir\n  hint: / },
+  { name: 'chart as Markdown', args: ['chart', BASIC], code: 0, stdout: expected('chart.md'), stderr: '' },
+  { name: 'chart as JSON', args: ['chart', BASIC, '-f', 'json'], code: 0, stdout: expected('chart.json') },
+  { name: 'one theme as CSV', args: ['chart', BASIC, '-t', '2', '-f', 'csv'], code: 0, stdout: expected('2-outcomes.csv') },
+  { name: 'long layout', args: ['chart', BASIC, '--layout', 'long', '-f', 'csv', '--quotes', 'full'], code: 0, stdout: expected('long.csv') },
+  { name: 'full quotes without the interviewer', args: ['chart', BASIC, '--quotes', 'full', '--no-interviewer', '--sort', 'route', '--attributes', 'none'], code: 0, stdout: expected('full-no-interviewer.md') },
+  { name: 'CSV of several themes on stdout', args: ['chart', BASIC, '-f', 'csv'], code: 2, stderr: /CSV on stdout holds one theme/ },
+  { name: 'unknown attribute in --where', args: ['chart', BASIC, '--where', 'rout=cj'], code: 2, stderr: /error unknown-attribute: unknown case attribute "rout"\n  hint: did you mean "route"\?/ },
+  { name: 'malformed --where', args: ['chart', BASIC, '--where', 'route'], code: 2, stderr: 'dtors: error: --where takes ATTRIBUTE=VALUE, not "route"\n' },
+  { name: 'unknown theme', args: ['chart', BASIC, '--theme', '9'], code: 2, stderr: /unknown-theme/ },
+  { name: '--check without --out', args: ['chart', BASIC, '--check'], code: 2, stderr: /--check needs --out/ },
+  { name: 'validate a clean project', args: ['validate', BASIC], code: 0, stderr: 'dtors: ok: 3 transcripts, 2 cases, 8 annotations (8 located); 0 errors, 0 warnings\n' },
+  { name: 'help for chart has examples', args: ['chart', '--help'], code: 0, stdout: /Examples:\n {2}dtors chart/ },
+];
+
+async function both(args: string[]): Promise<[RunResult, RunResult]> {
+  return [await runInProcess(args), runBinary(args)];
+}
+
+describe('dtors (in-process and binary)', () => {
+  it.each(CASES)('$name', async ({ args, code, stdout, stderr }) => {
+    for (const r of await both(args)) {
+      expect(r.code).toBe(code);
+      if (typeof stdout === 'string') expect(r.stdout).toBe(stdout);
+      else if (stdout) expect(r.stdout).toMatch(stdout);
+      if (typeof stderr === 'string') expect(r.stderr).toBe(stderr);
+      else if (stderr) expect(r.stderr).toMatch(stderr);
+      expect(r.stderr).not.toMatch(/\n\s+at .*\(/); // never a stack trace
+    }
+  });
+});
+
+describe('validate', () => {
+  const bad = () =>
+    writeProject({
+      'a.csv': 'transcript,code,lines,quote\nP1,1.3,2,\nP1,1.1,,a scipt\nP2,1.2,2,\n',
+      'cases.csv': 'case,route\nP1,cj\nP2,other\nP3,x\n',
+    });
+
+  it('reports each problem as path:line:col: severity CODE: message, with hints', async () => {
+    const dir = bad();
+    const r = await runInProcess(['validate', '.'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      [
+        'a.csv:2:4: error unknown-code: unknown code "1.3"',
+        '  hint: did you mean 1.1 Scripts or 1.2 Support?',
+        'a.csv:3:9: error quote-not-found: the quote is not in transcript "P1"',
+        '  hint: quotes must match the transcript word for word (white space and curly quotes aside); check for typos or edits to the transcript',
+        'cases.csv:4:1: warning case-without-transcript: case "P3" has no transcript',
+        '  hint: name its transcripts in the "transcripts" column, or add transcripts/P3.txt',
+        'dtors: found problems: 2 transcripts, 3 cases, 3 annotations (1 located); 2 errors, 1 warning',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('prints diagnostics as JSON on stdout', async () => {
+    const r = runBinary(['validate', '--format', 'json'], bad());
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.ok).toBe(false);
+    expect(doc.summary).toMatchObject({ errors: 2, warnings: 1, transcripts: 2, annotations: 3, anchored: 1 });
+    expect(doc.diagnostics[0]).toEqual({ severity: 'error', code: 'unknown-code', message: 'unknown code "1.3"', file: 'a.csv', line: 2, col: 4, hint: 'did you mean 1.1 Scripts or 1.2 Support?' });
+  });
+
+  it('turns warnings into errors with --strict', async () => {
+    const dir = writeProject({ 'cases.csv': 'case,route\nP1,cj\nP2,other\nP3,x\n' });
+    expect((await runInProcess(['validate', dir])).code).toBe(0);
+    const r = await runInProcess(['validate', dir, '--strict']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cases\.csv:4:1: error case-without-transcript/);
+  });
+
+  it('colours messages only on a terminal and never with NO_COLOR', async () => {
+    const dir = bad();
+    const { main } = await import('../../src/cli/main.js');
+    const run = async (env: Record<string, string>) => {
+      let err = '';
+      await main(['validate', dir], { stdout: { write: () => true }, stderr: { write: (s: string) => (err += s) }, cwd: dir, env, stderrIsTTY: true });
+      return err;
+    };
+    expect(await run({})).toMatch(/\u001b\[/);
+    expect(await run({ NO_COLOR: '1' })).not.toMatch(/\u001b\[/);
+    expect(runBinary(['validate', dir]).stderr).not.toMatch(/\u001b\[/);
+  });
+
+  it('the bundled example and the starter are valid without warnings', async () => {
+    for (const dir of [EXAMPLE, join(ROOT, 'examples', 'starter')]) {
+      const r = await runInProcess(['validate', dir, '--strict']);
+      expect(r.stderr).toMatch(/dtors: ok: .* 0 errors, 0 warnings/);
+      expect(r.code).toBe(0);
+    }
+  });
+});
+
+describe('chart --out and --check', () => {
+  it('writes every theme in every format plus a manifest, byte-identical on a second run', () => {
+    const out = join(tempDir(), 'charts');
+    expect(runBinary(['chart', BASIC, '--out', out, '-f', 'csv,markdown,json']).code).toBe(0);
+    const first = snapshotDir(out);
+    expect(Object.keys(first)).toEqual(['1-needs.csv', '1-needs.json', '1-needs.md', '2-outcomes.csv', '2-outcomes.json', '2-outcomes.md', 'manifest.json']);
+    expect(first['2-outcomes.csv']).toBe(Buffer.from(expected('2-outcomes.csv')).toString('latin1'));
+    expect(runBinary(['chart', BASIC, '--out', out, '-f', 'csv,markdown,json']).code).toBe(0);
+    expect(snapshotDir(out)).toEqual(first);
+    const manifest = JSON.parse(first['manifest.json']);
+    expect(manifest.generator).toEqual({ name: 'dtors', version: VERSION });
+    expect(manifest.inputs.map((i: { path: string }) => i.path)).toEqual([
+      'cases.csv', 'coding/alex.csv', 'coding/sam.yaml', 'dtors.yaml', 'frame.yaml', 'summaries.csv', 'transcripts/P10-a.txt', 'transcripts/P10-b.txt', 'transcripts/P2.txt',
+    ]);
+    expect(manifest.outputs).toHaveLength(6);
+    expect(first['manifest.json']).not.toMatch(/\d{4}-\d\d-\d\dT|\/tmp\//);
+  });
+
+  it('--check passes when up to date and fails, writing nothing, after an annotation changes', () => {
+    const project = copyProject(BASIC);
+    const out = join(project, 'charts');
+    expect(runBinary(['chart', '--out', 'charts'], project).code).toBe(0);
+    const before = snapshotDir(out);
+    const ok = runBinary(['chart', '--out', 'charts', '--check'], project);
+    expect(ok.code).toBe(0);
+    expect(ok.stderr).toBe('dtors: 5 files in charts are up to date\n');
+    const csv = join(project, 'coding', 'alex.csv');
+    writeFileSync(csv, readFileSync(csv, 'utf8').replace('Uses less now', 'Uses much less now'));
+    const stale = runBinary(['chart', '--out', 'charts', '--check'], project);
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toBe(
+      'charts/2-outcomes.csv: stale\ncharts/2-outcomes.md: stale\ncharts/manifest.json: stale\n' +
+        'dtors: 3 of the charts in charts are out of date; run the same command without --check to update them\n',
+    );
+    expect(snapshotDir(out)).toEqual(before);
+  });
+
+  it('reports missing files and removes outputs a theme no longer produces', () => {
+    const project = copyProject(BASIC);
+    expect(runBinary(['chart', '--out', 'charts'], project).code).toBe(0);
+    const frame = join(project, 'frame.yaml');
+    writeFileSync(frame, readFileSync(frame, 'utf8').replace('label: Outcomes', 'label: Results'));
+    const r = runBinary(['chart', '--out', 'charts', '--check'], project);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/charts\/2-results\.csv: missing\n/);
+    expect(r.stderr).toMatch(/charts\/2-outcomes\.csv: obsolete/);
+    expect(runBinary(['chart', '--out', 'charts'], project).code).toBe(0);
+    expect(readdirSync(join(project, 'charts')).sort()).toEqual(['1-needs.csv', '1-needs.md', '2-results.csv', '2-results.md', 'manifest.json']);
+  });
+
+  it('keeps the committed example charts in step with its coding', () => {
+    const r = runBinary(['chart', EXAMPLE, '--out', join(EXAMPLE, 'charts'), '--check']);
+    expect(r.stderr).toMatch(/up to date/);
+    expect(r.code).toBe(0);
+  });
+
+  it('a failed run leaves existing outputs untouched and no temporary files', () => {
+    const project = copyProject(BASIC);
+    expect(runBinary(['chart', '--out', 'charts'], project).code).toBe(0);
+    const before = snapshotDir(join(project, 'charts'));
+    writeFileSync(join(project, 'coding', 'alex.csv'), 'transcript,code,lines\nP2,9.9,1\n');
+    const r = runBinary(['chart', '--out', 'charts'], project);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^coding\/alex\.csv:2:4: error unknown-code/);
+    expect(snapshotDir(join(project, 'charts'))).toEqual(before);
+  });
+
+  it('an output folder that cannot be created is a one-line error, exit 2', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'file'), 'x');
+    const r = runBinary(['chart', BASIC, '--out', join(dir, 'file', 'charts')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^dtors: error: cannot write to .*file\/charts: /);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('--excel writes a BOM and CRLF; --raw leaves formulas alone', () => {
+    const excel = runBinary(['chart', BASIC, '-t', '2', '-f', 'csv', '--excel']).stdout;
+    expect(excel.startsWith('\ufeffcase,route,2.1 Use\r\n')).toBe(true);
+    expect(excel).toContain('"\'=SUM(A1)');
+    const raw = runBinary(['chart', BASIC, '-t', '2', '-f', 'csv', '--raw']).stdout;
+    expect(raw).toContain('"=SUM(A1)');
+  });
+});
+
+describe('pipes and init', () => {
+  it('ends quietly with 0 when the reader closes the pipe', () => {
+    const big = join(tempDir(), 'ex');
+    const r = spawnSync('bash', ['-c', `set -o pipefail; for i in 1 2 3 4 5 6 7 8; do cat; done < /dev/null; node ${JSON.stringify(BIN)} chart ${JSON.stringify(EXAMPLE)} --quotes full | head -c 100 > /dev/null`], {
+      encoding: 'utf8',
+    });
+    expect(big).toBeTruthy();
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  it('init writes a valid starter project; --example copies the example', async () => {
+    const dir = join(tempDir(), 'study');
+    const r = runBinary(['init', dir]);
+    expect(r.code).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(['annotations', 'cases.csv', 'dtors.yaml', 'frame.yaml', 'summaries.csv', 'transcripts']);
+    expect(readFileSync(join(dir, 'dtors.yaml'), 'utf8')).toMatch(/^# yaml-language-server: \$schema=\/.*\/schemas\/dtors\.schema\.json\n/);
+    expect(runBinary(['validate', dir, '--strict']).code).toBe(0);
+    const ex = join(tempDir(), 'demo');
+    expect(runBinary(['init', ex, '--example']).code).toBe(0);
+    expect(runBinary(['chart', ex, '--out', join(ex, 'charts'), '--check']).code).toBe(0);
+  });
+
+  it('init refuses a folder that is not empty', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'x'));
+    const r = runBinary(['init', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/is not empty/);
+    expect(existsSync(join(dir, 'dtors.yaml'))).toBe(false);
+  });
+});
