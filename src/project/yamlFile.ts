@@ -29,8 +29,8 @@ export function parseYaml(text: string, file: string): YamlFile {
   };
   const diagnostics: Diagnostic[] = [];
   for (const e of doc.errors) {
-    const code = e.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax';
-    diagnostics.push(error(code, cleanMessage(e.message), at(e.pos[0])));
+    const msg = cleanMessage(e.message);
+    diagnostics.push(e.code === 'DUPLICATE_KEY' ? error('duplicate-key', msg, at(e.pos[0])) : error('yaml-syntax', msg, at(e.pos[0])));
   }
   const locate: Locate = (path, target) => {
     const found = find(doc, path, target);
