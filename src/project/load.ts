@@ -131,33 +131,26 @@ export function loadProject(target: string, opts: LoadOptions = {}): Loaded {
     annotations.push(...a.annotations);
   }
 
-  let cases: Case[] = [];
-  let attributeNames: string[] = [];
-  if (cfg.cases !== undefined) {
-    const path = resolve(root, cfg.cases);
-    const r = readTextFile(path, { what: 'cases file', from: configAt(['cases']) });
+  // The optional tables named in dtors.yaml: read, hashed and parsed the same way.
+  const optionalTable = (key: 'cases' | 'summaries', what: string, extra: { openColumns?: boolean } = {}) => {
+    if (cfg[key] === undefined) return undefined;
+    const path = resolve(root, cfg[key]);
+    const r = readTextFile(path, { what, from: configAt([key]) });
     diagnostics.push(...r.diagnostics);
-    if (r.file) {
-      inputs.push({ path: rel(path), sha256: r.file.sha256 });
-      const t = readTable(path, r.file.text, { schema: 'cases', openColumns: true, delimiter: opts.delimiter });
-      diagnostics.push(...t.diagnostics);
-      ({ cases, attributeNames } = toCases(t.rows, t.header));
-    }
-  }
-  cases = resolveCases(cases, cfg.cases !== undefined, transcripts, unreadable, diagnostics);
+    if (!r.file) return undefined;
+    inputs.push({ path: rel(path), sha256: r.file.sha256 });
+    const t = readTable(path, r.file.text, { schema: key, delimiter: opts.delimiter, ...extra });
+    diagnostics.push(...t.diagnostics);
+    return t;
+  };
 
-  let summaries: CellSummary[] = [];
-  if (cfg.summaries !== undefined) {
-    const path = resolve(root, cfg.summaries);
-    const r = readTextFile(path, { what: 'summaries file', from: configAt(['summaries']) });
-    diagnostics.push(...r.diagnostics);
-    if (r.file) {
-      inputs.push({ path: rel(path), sha256: r.file.sha256 });
-      const t = readTable(path, r.file.text, { schema: 'summaries', delimiter: opts.delimiter });
-      diagnostics.push(...t.diagnostics);
-      summaries = toSummaries(t.rows);
-    }
-  }
+  const casesTable = optionalTable('cases', 'cases file', { openColumns: true });
+  const listed = casesTable ? toCases(casesTable.rows, casesTable.header) : { cases: [] as Case[], attributeNames: [] as string[] };
+  const attributeNames = listed.attributeNames;
+  const cases = resolveCases(listed.cases, cfg.cases !== undefined, transcripts, unreadable, diagnostics);
+
+  const summariesTable = optionalTable('summaries', 'summaries file');
+  let summaries: CellSummary[] = summariesTable ? toSummaries(summariesTable.rows) : [];
   if (frame) summaries = checkSummaries(summaries, frame, cases, diagnostics);
 
   if (!frame) return { configAt, diagnostics };
