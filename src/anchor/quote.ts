@@ -4,15 +4,49 @@
  * spaces, soft hyphens, BOMs) are ignored. Everything else must match exactly.
  */
 
-const SINGLE = /[\u2018\u2019\u201a\u201b\u2032\u0060\u00b4]/;
-const DOUBLE = /[\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb]/;
-const INVISIBLE = /[\u200b\u200c\u200d\u2060\ufeff\u00ad]/;
-const SPACE = /[\s\u00a0\u2028\u2029]/;
+/** What a UTF-16 unit becomes when folded: a space, nothing (invisible), or a plain quote mark. */
+const SPACE = -1;
+const DROP = -2;
 
-function fold(ch: string): string {
-  if (SINGLE.test(ch)) return "'";
-  if (DOUBLE.test(ch)) return '"';
-  return ch;
+function classify(c: number): number {
+  if (c < 0x80) {
+    if (c === 32 || (c >= 9 && c <= 13)) return SPACE;
+    return c === 0x60 ? 0x27 : c;
+  }
+  switch (c) {
+    case 0x85:
+    case 0xa0:
+    case 0x1680:
+    case 0x2028:
+    case 0x2029:
+    case 0x202f:
+    case 0x205f:
+    case 0x3000:
+      return SPACE;
+    case 0xad:
+    case 0x200b:
+    case 0x200c:
+    case 0x200d:
+    case 0x2060:
+    case 0xfeff:
+      return DROP;
+    case 0x2018:
+    case 0x2019:
+    case 0x201a:
+    case 0x201b:
+    case 0x2032:
+    case 0xb4:
+      return 0x27; // '
+    case 0x201c:
+    case 0x201d:
+    case 0x201e:
+    case 0x201f:
+    case 0x2033:
+    case 0xab:
+    case 0xbb:
+      return 0x22; // "
+  }
+  return c >= 0x2000 && c <= 0x200a ? SPACE : c;
 }
 
 /** A text folded for matching, with the offset in the original text of every folded character. */
@@ -22,32 +56,35 @@ export interface Folded {
   origin: Int32Array;
 }
 
+/** Folds a whole transcript; one pass over character codes, since transcripts can be large. */
 export function foldText(original: string): Folded {
-  const origin = new Int32Array(original.length + 1);
-  let out = '';
-  const parts: string[] = [];
-  let n = 0;
+  const n = original.length;
+  const units = new Uint16Array(n);
+  const origin = new Int32Array(n + 1);
+  let len = 0;
   let pendingSpace = -1;
-  for (let i = 0; i < original.length; i++) {
-    const ch = original[i];
-    if (INVISIBLE.test(ch)) continue;
-    if (SPACE.test(ch)) {
+  for (let i = 0; i < n; i++) {
+    const k = classify(original.charCodeAt(i));
+    if (k === DROP) continue;
+    if (k === SPACE) {
       if (pendingSpace === -1) pendingSpace = i;
       continue;
     }
     if (pendingSpace !== -1) {
-      if (n > 0) {
-        parts.push(' ');
-        origin[n++] = pendingSpace;
+      // Leading space is dropped; a run of space inside becomes one.
+      if (len > 0) {
+        units[len] = 0x20;
+        origin[len++] = pendingSpace;
       }
       pendingSpace = -1;
     }
-    parts.push(fold(ch));
-    origin[n++] = i;
+    units[len] = k;
+    origin[len++] = i;
   }
-  out = parts.join('');
-  origin[n] = pendingSpace !== -1 ? pendingSpace : original.length;
-  return { text: out, origin: origin.subarray(0, n + 1) };
+  origin[len] = pendingSpace !== -1 ? pendingSpace : n;
+  let text = '';
+  for (let i = 0; i < len; i += 8192) text += String.fromCharCode(...units.subarray(i, Math.min(len, i + 8192)));
+  return { text, origin: origin.subarray(0, len + 1) };
 }
 
 /** The quote as it is matched: folded, with leading and trailing space dropped. */
