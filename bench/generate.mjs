@@ -230,7 +230,8 @@ function annotate(rng, vocab, t, tr, kase, counters) {
         const from = rng.int(0, turn.words.length - n);
         const q = turn.words.slice(from, from + n).join(' ');
         const at = folded.indexOf(q);
-        if (at === -1 || folded.lastIndexOf(q) !== at) continue;
+        if (at === -1 || folded.lastIndexOf(q) !== at || seen.has(`${coder}|${code}|q${q}`)) continue;
+        seen.add(`${coder}|${code}|q${q}`);
         quote = q;
         key = rng.chance(0.4);
         // A third of quotes also carry their lines, as when a coder notes both; sometimes a line wider.
@@ -240,8 +241,6 @@ function annotate(rng, vocab, t, tr, kase, counters) {
           const b = Math.min(tr.lineCount, turn.wordLine[from + n - 1] + pad);
           lines = a === b ? `${a}` : `${a}-${b}`;
         }
-        if (seen.has(`${coder}|${code}|q${q}`)) continue;
-        seen.add(`${coder}|${code}|q${q}`);
         break;
       }
       // By lines: part of an answer, from one line to the whole turn, sometimes with its question.

@@ -6,6 +6,7 @@
 //
 // What is measured is dist/ as last built (`npm run build`), not src/.
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -87,9 +88,24 @@ function checkBuild() {
   return undefined;
 }
 
+/** A hash of every file of a project (but the stamp), names included, in a fixed order. */
+function fingerprint(dir) {
+  const h = createHash('sha256');
+  const walk = (rel) => {
+    for (const e of readdirSync(join(dir, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(p);
+      else if (p !== STAMP) h.update(`${p}\0`).update(readFileSync(join(dir, p))).update('\0');
+    }
+  };
+  walk('');
+  return h.digest('hex').slice(0, 16);
+}
+
 /**
- * The project for `size` under .bench/, generated unless one from the same generator is there.
- * It is written to a temporary folder and renamed into place, so an interrupted run never leaves a
+ * The project for `size` under .bench/, generated unless one from the same generator is there and
+ * unchanged since (a hand-edited cache would silently skew every later run). A new project is
+ * written to a temporary folder and renamed into place, so an interrupted run never leaves a
  * half-written project that looks reusable.
  */
 function project(size, stamp) {
@@ -98,10 +114,11 @@ function project(size, stamp) {
   if (existsSync(stampFile)) {
     try {
       const saved = JSON.parse(readFileSync(stampFile, 'utf8'));
-      if (saved.stamp === stamp) {
+      if (saved.stamp === stamp && saved.fingerprint === fingerprint(dir)) {
         log(`${size}: reusing ${dir}`);
-        return { dir, stats: saved.stats, cached: true };
+        return { dir, stats: saved.stats, fingerprint: saved.fingerprint, cached: true };
       }
+      log(`${size}: ${dir} is from another generator or was changed; regenerating`);
     } catch {
       // An unreadable stamp means an unknown project: regenerate.
     }
@@ -110,9 +127,11 @@ function project(size, stamp) {
   const tmp = `${dir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   let stats;
+  let print;
   try {
     stats = generateProject(size, tmp);
-    writeFileSync(join(tmp, STAMP), JSON.stringify({ stamp, stats }, null, 2) + '\n');
+    print = fingerprint(tmp);
+    writeFileSync(join(tmp, STAMP), JSON.stringify({ stamp, fingerprint: print, stats }, null, 2) + '\n');
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     throw e;
@@ -120,20 +139,20 @@ function project(size, stamp) {
   rmSync(dir, { recursive: true, force: true });
   renameSync(tmp, dir);
   log(`${size}: generated ${stats.annotations} annotations, ${mb(stats.inputBytes)} MB input, in ${stats.seconds.toFixed(1)} s`);
-  return { dir, stats, cached: false };
+  return { dir, stats, fingerprint: print, cached: false };
 }
 
 /**
- * Runs `node <script> <args>` and resolves with its wall time (spawn to exit), exit status, stderr
- * and, for child.mjs, the resource usage it recorded. Stdout is discarded: charts go to --out.
+ * Runs `node <argv>` and resolves with its wall time (spawn to exit), exit status, stderr and, for
+ * child.mjs, the resource usage it recorded. Stdout is discarded: charts go to --out.
  */
-function runNode(script, args, usageFile) {
+function runNode(argv, usageFile) {
   return new Promise((done, reject) => {
     const env = { ...process.env, NO_COLOR: '1' };
     if (usageFile) env.DTORS_BENCH_RUSAGE = usageFile;
     const started = performance.now();
     let ms;
-    const child = spawn(process.execPath, [script, ...args], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, argv, { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (d) => (stderr += d));
@@ -155,7 +174,7 @@ async function measure(label, args, runs, { outDir = false } = {}) {
       // A folder that does not exist yet, so every run writes all its files as a first run would.
       const out = join(tmp, 'charts');
       const argv = [...args, ...(outDir ? ['--out', out] : [])];
-      const r = await runNode(CHILD, argv, join(tmp, 'rusage.json'));
+      const r = await runNode([CHILD, ...argv], join(tmp, 'rusage.json'));
       if (r.code !== 0) throw new RunFailed(label, [CHILD, ...argv], r);
       if (!r.usage) throw new RunFailed(`${label} (child.mjs recorded no resource usage)`, [CHILD, ...argv], r);
       // Exit 0 without charts would make a very fast, very wrong benchmark.
@@ -174,15 +193,18 @@ async function measure(label, args, runs, { outDir = false } = {}) {
   };
 }
 
-/** Startup cost: the real binary, since that is what a user (or a shell completion) pays. */
-async function measureVersion() {
+/**
+ * Startup cost of `node <argv>`, VERSION_RUNS times. For dtors this is the real binary, since that
+ * is what a user (or a shell completion) pays.
+ */
+async function measureStartup(label, argv) {
   const times = [];
   for (let i = 0; i < VERSION_RUNS; i++) {
-    const r = await runNode(BIN, ['--version']);
-    if (r.code !== 0) throw new RunFailed('--version', [BIN, '--version'], r);
+    const r = await runNode(argv);
+    if (r.code !== 0) throw new RunFailed(label, argv, r);
     times.push(r.ms);
   }
-  log(`--version: median ${median(times).toFixed(0)} ms over ${VERSION_RUNS} runs`);
+  log(`${label}: median ${median(times).toFixed(0)} ms over ${VERSION_RUNS} runs`);
   return stats(times);
 }
 
@@ -220,7 +242,9 @@ async function runBenchmark() {
   const projects = {};
   for (const size of sizes) projects[size] = project(size, stamp);
 
-  const version = await measureVersion();
+  // Node's own start-up is the floor under --version: on a slow machine it can use most of the budget.
+  const baseline = await measureStartup('node -e ""', ['-e', '']);
+  const version = await measureStartup('--version', [BIN, '--version']);
   const charts = {};
   for (const size of sizes) charts[size] = await measure(`chart ${size}`, ['chart', projects[size].dir], runs, { outDir: true });
   const largest = sizes[sizes.length - 1];
@@ -246,16 +270,21 @@ async function runBenchmark() {
   for (const size of sizes) row('`chart --out`', size, charts[size]);
   row('`validate`', largest, validate);
   out.push(`| \`--version\` | - | - | - | - | ${sec(version.median)} | ${sec(version.min)}-${sec(version.max)} | - | - | - |`);
+  out.push(`| \`node -e ""\` (baseline) | - | - | - | - | ${sec(baseline.median)} | ${sec(baseline.min)}-${sec(baseline.max)} | - | - | - |`);
   out.push('');
   out.push('Input MB = transcript + annotation bytes (10^6 bytes); peak RSS is the largest of the runs (the child\'s `maxRSS`).');
-  out.push('Generation: ' + sizes.map((s) => `${s} ${projects[s].cached ? 'reused' : `${projects[s].stats.seconds.toFixed(1)} s`}`).join(', ') + '.');
+  // Equal fingerprints mean byte-identical inputs, so reports from different machines compare.
+  out.push('Projects: ' + sizes.map((s) => `${s} ${projects[s].fingerprint} (${projects[s].cached ? 'reused' : `generated in ${projects[s].stats.seconds.toFixed(1)} s`})`).join(', ') + '.');
   out.push('');
   out.push('Targets (for information):');
   if (charts.L) {
     out.push(`- chart L <= ${TARGETS.chartLSeconds} s: ${sec(charts.L.ms.median)} s, ${verdict(charts.L.ms.median <= TARGETS.chartLSeconds * 1000)}`);
     out.push(`- chart L peak RSS <= ${TARGETS.chartLRssMB} MB: ${mb(charts.L.rssBytes)} MB, ${verdict(charts.L.rssBytes <= TARGETS.chartLRssMB * 1e6)}`);
   } else out.push('- chart L: not run (add L to --sizes)');
-  out.push(`- --version <= ${TARGETS.versionMs} ms: ${version.median.toFixed(0)} ms, ${verdict(version.median <= TARGETS.versionMs)}`);
+  out.push(
+    `- --version <= ${TARGETS.versionMs} ms: ${version.median.toFixed(0)} ms, ${verdict(version.median <= TARGETS.versionMs)} ` +
+      `(node alone: ${baseline.median.toFixed(0)} ms, so dtors adds ${(version.median - baseline.median).toFixed(0)} ms)`,
+  );
   process.stdout.write(out.join('\n') + '\n');
 }
 
