@@ -31,13 +31,16 @@ export function anchorAll(project: Project): { segments: Segment[]; diagnostics:
     const t = project.transcripts.get(id)!;
     let folded: Folded | undefined;
     const fold = () => (folded ??= foldText(t.text));
+    const placed: Segment[] = [];
     for (const a of group) {
       const s = anchorOne(a, t, fold, diagnostics);
-      if (s && project.frame.nodes.has(a.code)) segments.push(s);
+      if (s && project.frame.nodes.has(a.code)) placed.push(s);
     }
+    diagnostics.push(...duplicates(placed));
+    for (const s of placed) segments.push(s);
   }
   segments.sort((x, y) => x.annotation.index - y.annotation.index);
-  diagnostics.push(...duplicates(segments), ...duplicateIds(project.annotations));
+  diagnostics.push(...duplicateIds(project.annotations));
   return { segments, diagnostics };
 }
 
@@ -96,13 +99,16 @@ function range(a: number, b: number): string {
   return a === b ? String(a) : `${a}-${b}`;
 }
 
-/** The same passage coded to the same code by the same coder twice is almost always a copy-paste slip. */
+/**
+ * The same passage coded to the same code by the same coder twice is almost always a copy-paste slip.
+ * `segments` are one transcript's, in input order.
+ */
 function duplicates(segments: Segment[]): Diagnostic[] {
   const seen = new Map<string, Segment>();
   const out: Diagnostic[] = [];
   for (const s of segments) {
     const a = s.annotation;
-    const key = [s.transcript.id, a.code, s.start, s.end, a.coder ?? ''].join('\u0000');
+    const key = `${s.start}:${s.end}:${a.code}\u0000${a.coder ?? ''}`;
     const prev = seen.get(key);
     if (prev) {
       const p = prev.annotation.at();

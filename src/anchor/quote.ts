@@ -4,87 +4,53 @@
  * spaces, soft hyphens, BOMs) are ignored. Everything else must match exactly.
  */
 
-/** What a UTF-16 unit becomes when folded: a space, nothing (invisible), or a plain quote mark. */
-const SPACE = -1;
-const DROP = -2;
+// Folding is done by native replaces: the first and last keep the length (white space becomes a
+// space; curly quote marks become straight), and only the middle one, which collapses runs of space
+// and drops invisible characters, changes it, at few enough places to record each one.
+const OTHER_SPACE = /[\t\n\v\f\r\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/g;
+const COLLAPSE = /[ \u00ad\u200b-\u200d\u2060\ufeff]{2,}|[\u00ad\u200b-\u200d\u2060\ufeff]/g;
+const SINGLE = /[\u2018\u2019\u201a\u201b\u2032\u00b4`]/g;
+const DOUBLE = /[\u201c-\u201f\u2033\u00ab\u00bb]/g;
 
-function classify(c: number): number {
-  if (c < 0x80) {
-    if (c === 32 || (c >= 9 && c <= 13)) return SPACE;
-    return c === 0x60 ? 0x27 : c;
-  }
-  switch (c) {
-    case 0x85:
-    case 0xa0:
-    case 0x1680:
-    case 0x2028:
-    case 0x2029:
-    case 0x202f:
-    case 0x205f:
-    case 0x3000:
-      return SPACE;
-    case 0xad:
-    case 0x200b:
-    case 0x200c:
-    case 0x200d:
-    case 0x2060:
-    case 0xfeff:
-      return DROP;
-    case 0x2018:
-    case 0x2019:
-    case 0x201a:
-    case 0x201b:
-    case 0x2032:
-    case 0xb4:
-      return 0x27; // '
-    case 0x201c:
-    case 0x201d:
-    case 0x201e:
-    case 0x201f:
-    case 0x2033:
-    case 0xab:
-    case 0xbb:
-      return 0x22; // "
-  }
-  return c >= 0x2000 && c <= 0x200a ? SPACE : c;
-}
-
-/** A text folded for matching, with the offset in the original text of every folded character. */
+/** A text folded for matching, and the way back from a folded offset to the original. */
 export interface Folded {
   text: string;
-  /** origin[i] = UTF-16 offset in the original of folded character i; origin[text.length] = end. */
-  origin: Int32Array;
+  /** UTF-16 offset in the original of folded character `i` (or of the end, for `text.length`). */
+  origin(i: number): number;
 }
 
-/** Folds a whole transcript; one pass over character codes, since transcripts can be large. */
+/**
+ * Folds a whole transcript. Only the places where the length changes are recorded (blank lines,
+ * double spaces, invisible characters), and a folded offset maps back by adding what was dropped
+ * before it.
+ */
 export function foldText(original: string): Folded {
-  const n = original.length;
-  const units = new Uint16Array(n);
-  const origin = new Int32Array(n + 1);
-  let len = 0;
-  let pendingSpace = -1;
-  for (let i = 0; i < n; i++) {
-    const k = classify(original.charCodeAt(i));
-    if (k === DROP) continue;
-    if (k === SPACE) {
-      if (pendingSpace === -1) pendingSpace = i;
-      continue;
-    }
-    if (pendingSpace !== -1) {
-      // Leading space is dropped; a run of space inside becomes one.
-      if (len > 0) {
-        units[len] = 0x20;
-        origin[len++] = pendingSpace;
+  const at: number[] = [0]; // folded offsets from which `dropped` applies
+  const dropped: number[] = [0]; // characters dropped before that point
+  let lost = 0;
+  const spaced = original.replace(OTHER_SPACE, ' ');
+  const collapsed = spaced.replace(COLLAPSE, (run: string, offset: number) => {
+    const out = run.includes(' ') ? ' ' : '';
+    // From the end of this run's output on, this many more characters have been dropped.
+    at.push(offset - lost + out.length);
+    lost += run.length - out.length;
+    dropped.push(lost);
+    return out;
+  });
+  const text = collapsed.replace(SINGLE, "'").replace(DOUBLE, '"');
+  return {
+    text,
+    origin(i: number): number {
+      let lo = 0;
+      let hi = at.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (at[mid] <= i) lo = mid;
+        else hi = mid - 1;
       }
-      pendingSpace = -1;
-    }
-    units[len] = k;
-    origin[len++] = i;
-  }
-  origin[len] = pendingSpace !== -1 ? pendingSpace : n;
-  let text = '';
-  for (let i = 0; i < len; i += 8192) text += String.fromCharCode(...units.subarray(i, Math.min(len, i + 8192)));
-  return { text, origin: origin.subarray(0, len + 1) };
+      return i + dropped[lo];
+    },
+  };
 }
 
 /** The quote as it is matched: folded, with leading and trailing space dropped. */
@@ -99,7 +65,7 @@ export function findAll(folded: Folded, quote: string): [number, number][] {
   if (!q) return hits;
   for (let i = folded.text.indexOf(q); i !== -1; i = folded.text.indexOf(q, i + 1)) {
     const endChar = i + q.length - 1;
-    hits.push([folded.origin[i], folded.origin[endChar] + 1]);
+    hits.push([folded.origin(i), folded.origin(endChar) + 1]);
   }
   return hits;
 }

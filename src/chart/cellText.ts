@@ -7,14 +7,19 @@ import type { QuoteMode } from '../model/types.js';
  * quotes, and the states `[not summarised]`, `[not discussed]`, `[not asked]`.
  */
 export function cellLines(cell: Cell, quotes: QuoteMode): string[] {
+  // Every format renders the same cells: work each one out once.
+  const memo = cache.get(cell);
+  if (memo && memo.quotes === quotes) return memo.lines;
+  const lines = render(cell, quotes);
+  cache.set(cell, { quotes, lines });
+  return lines;
+}
+
+const cache = new WeakMap<Cell, { quotes: QuoteMode; lines: string[] }>();
+
+function render(cell: Cell, quotes: QuoteMode): string[] {
   const out: string[] = [];
-  // One reference per passage: two coders' identical spans are one place in the transcript.
-  const refs = (es: Entry[]) => {
-    const marks = new Map<string, boolean>();
-    for (const e of es) marks.set(e.ref, (marks.get(e.ref) ?? false) || e.key);
-    return [...marks].map(([ref, key]) => ref + (quotes !== 'none' && key ? '*' : '')).join('; ');
-  };
-  const withRefs = (text: string, es: Entry[]) => (es.length ? `${text} (${refs(es)})` : text);
+  const mark = (e: Entry) => (quotes !== 'none' && e.key ? `${e.ref}*` : e.ref);
   const quote = (e: Entry) => {
     if (quotes === 'full' && e.quote) out.push(`"${e.quote}" (${e.ref})`);
   };
@@ -23,20 +28,29 @@ export function cellLines(cell: Cell, quotes: QuoteMode): string[] {
       return out;
     case 'cell-summary':
     case 'not-discussed':
-    case 'not-asked':
-      out.push(withRefs(cell.state === 'cell-summary' ? cell.summary! : `[${cell.state.replace('-', ' ')}]`, cell.entries));
+    case 'not-asked': {
+      const text = cell.state === 'cell-summary' ? cell.summary! : `[${cell.state.replace('-', ' ')}]`;
+      out.push(cell.entries.length ? `${text} (${refList(cell.entries, quotes)})` : text);
       if (cell.note) out.push(`[Note: ${cell.note}]`);
       for (const e of cell.entries) {
         if (e.note) out.push(`[Note: ${e.note} (${e.ref})]`);
         quote(e);
       }
       return out;
+    }
     default:
       for (const e of cell.entries) {
-        out.push(withRefs(e.summary ?? '[not summarised]', [e]));
+        out.push(`${e.summary ?? '[not summarised]'} (${mark(e)})`);
         if (e.note) out.push(`[Note: ${e.note}]`);
         quote(e);
       }
       return out;
   }
+}
+
+/** One reference per passage: two coders' identical spans are one place in the transcript. */
+function refList(entries: Entry[], quotes: QuoteMode): string {
+  const marks = new Map<string, boolean>();
+  for (const e of entries) marks.set(e.ref, (marks.get(e.ref) ?? false) || e.key);
+  return [...marks].map(([ref, key]) => (quotes !== 'none' && key ? `${ref}*` : ref)).join('; ');
 }

@@ -21,6 +21,11 @@ export interface ChartOptions {
   where: [string, string[]][];
   /** Chart only these coders' annotations; all when absent. */
   coders?: string[];
+  /**
+   * Work out each entry's verbatim words and speaker. Default true; a renderer that shows no quotes
+   * can skip the work, which is most of the cost of charting a large project.
+   */
+  verbatim?: boolean;
 }
 
 /** Checks options against the project: unknown attributes and themes are usage errors. */
@@ -62,7 +67,7 @@ export function buildMatrices(project: Project, segments: Segment[], o: ChartOpt
     const key = cellKey(c.id, node.column);
     let list = entries.get(key);
     if (!list) entries.set(key, (list = []));
-    list.push({ seg, entry: toEntry(seg, o.interviewer) });
+    list.push({ seg, entry: toEntry(seg, o.interviewer, o.verbatim !== false) });
   }
   const summaries = new Map<string, CellSummary>();
   for (const s of project.summaries) {
@@ -137,10 +142,10 @@ export function lineRef(transcript: string, startLine: number, endLine: number):
   return `${transcript}:${startLine === endLine ? startLine : `${startLine}-${endLine}`}`;
 }
 
-function toEntry(seg: Segment, interviewer: boolean): Entry {
+function toEntry(seg: Segment, interviewer: boolean, verbatim: boolean): Entry {
   const a = seg.annotation;
   const t = seg.transcript;
-  const q = quoteOf(t, seg, interviewer);
+  const q = verbatim ? quoteOf(t, seg, interviewer) : {};
   const e: Entry = {
     transcript: t.id,
     startLine: seg.startLine,

@@ -1,6 +1,5 @@
 import { warning } from '../model/diagnostics.js';
 import type { Diagnostic, Project, Segment } from '../model/types.js';
-import { cellKey } from '../chart/chart.js';
 import { codeName } from './frame.js';
 
 /**
@@ -35,17 +34,20 @@ export function projectWarnings(project: Project, segments: Segment[]): Diagnost
 
 /** Recorded absences that coding contradicts, and summaries resting on no coded passage. */
 function summaryWarnings(project: Project, segments: Segment[]): Diagnostic[] {
-  const coded = new Set<string>();
-  const caseOf = new Map<string, string>();
-  for (const c of project.cases) for (const t of c.transcripts) caseOf.set(t, c.id);
+  if (project.summaries.length === 0) return [];
+  // The chart columns coded in each transcript; a case's cells are the union over its transcripts.
+  const byTranscript = new Map<string, Set<string>>();
   for (const s of segments) {
-    const c = caseOf.get(s.transcript.id);
-    if (c) coded.add(cellKey(c, project.frame.nodes.get(s.annotation.code)!.column));
+    let cols = byTranscript.get(s.transcript.id);
+    if (!cols) byTranscript.set(s.transcript.id, (cols = new Set()));
+    cols.add(project.frame.nodes.get(s.annotation.code)!.column);
   }
+  const transcriptsOf = new Map(project.cases.map((c) => [c.id, c.transcripts]));
+  const isCoded = (caseId: string, col: string) => (transcriptsOf.get(caseId) ?? []).some((t) => byTranscript.get(t)?.has(col));
   const out: Diagnostic[] = [];
   for (const s of project.summaries) {
     const col = project.frame.nodes.get(s.code)!.column;
-    const has = coded.has(cellKey(s.case, col));
+    const has = isCoded(s.case, col);
     if (s.absence && has) {
       out.push(warning('absence-contradicted', `case "${s.case}" is recorded as [${s.absence}] for ${col}, but passages are coded there`, s.at('summary'), 'remove the absence, or check the coding'));
     } else if (!s.absence && !has) {

@@ -1,13 +1,11 @@
-import { parse } from 'csv-parse/sync';
+import Papa from 'papaparse';
 import { error } from '../model/diagnostics.js';
 import type { Diagnostic, Pos } from '../model/types.js';
-import { codePointLength } from './text.js';
+import { LineIndex } from './text.js';
 
 export interface CsvRow {
-  /** Cell values by header name (as written in the header, trimmed); blank cells are absent. */
+  /** Cell values by column name (the header as written and trimmed, or as the caller renamed it); blank cells are absent. */
   values: Record<string, string>;
-  /** 1-based line the record starts on. */
-  line: number;
   /** Where a column's cell (or the row, for `undefined`) is. */
   at: (column?: string) => Pos;
 }
@@ -27,77 +25,91 @@ export interface CsvTable {
  * The delimiter is a comma unless the header line has none and does have semicolons or tabs, as
  * European spreadsheets and "Unicode text" exports write.
  */
-export function parseCsv(text: string, file: string, delimiter?: string): CsvTable {
+export function parseCsv(text: string, file: string, delimiter?: string, columnName: (header: string) => string | undefined = (h) => h): CsvTable {
   const norm = text.replace(/\r\n?/g, '\n');
-  const firstLine = norm.slice(0, norm.indexOf('\n') === -1 ? norm.length : norm.indexOf('\n'));
-  const delim = delimiter ?? detectDelimiter(firstLine);
+  const nl = norm.indexOf('\n');
+  const delim = delimiter ?? detectDelimiter(nl === -1 ? norm : norm.slice(0, nl));
+  const config = { delimiter: delim, newline: '\n' as const, quoteChar: '"', escapeChar: '"', skipEmptyLines: false as const };
   const diagnostics: Diagnostic[] = [];
-  let records: { record: string[]; info: { lines: number }; raw: string }[];
-  try {
-    records = parse(norm, {
-      delimiter: delim,
-      record_delimiter: '\n',
-      relax_column_count: true,
-      relax_quotes: true,
-      skip_empty_lines: true,
-      info: true,
-      raw: true,
-    }) as any;
-  } catch (e) {
-    const err = e as Error & { code?: string; lines?: number };
-    const line = typeof err.lines === 'number' && err.lines > 0 ? err.lines : 1;
-    const msg = err.code === 'CSV_QUOTE_NOT_CLOSED' ? 'a quoted cell is never closed (a missing closing ")' : err.message.replace(/^[^:]*:\s*/, '');
-    diagnostics.push(error('csv-syntax', msg, { file, line, col: 1 }, err.code === 'CSV_QUOTE_NOT_CLOSED' ? 'look for the row where the quote opens, above this line' : undefined));
-    return { header: [], headerAt: () => ({ file, line: 1, col: 1 }), rows: [], delimiter: delim, diagnostics };
+  const fail = (): CsvTable => ({ header: [], headerAt: () => ({ file, line: 1, col: 1 }), rows: [], delimiter: delim, diagnostics });
+  // Positions are not tracked here: only a diagnostic needs one, so they are worked out on first use.
+  const parsed = Papa.parse<string[]>(norm, config);
+  const lines = new LineIndex(norm);
+  const quoteError = parsed.errors.find((e) => e.type === 'Quotes');
+  if (quoteError) {
+    const unclosed = quoteError.code === 'MissingQuotes';
+    diagnostics.push(
+      error(
+        'csv-syntax',
+        unclosed ? 'a quoted cell is never closed (a missing closing ")' : 'a quoted cell has text after its closing quote',
+        lines.pos(file, Math.max(0, (quoteError.index ?? 1) - 1)),
+        unclosed ? 'close the quote; a quote inside a quoted cell is written twice ("")' : 'a quote inside a quoted cell is written twice: "she said ""no"""',
+      ),
+    );
+    return fail();
   }
-  const lines = norm.split('\n');
-  const located = records.map((r) => {
-    let body = r.raw.endsWith('\n') ? r.raw.slice(0, -1) : r.raw;
-    body = body.replace(/^\n+/, '');
-    const start = r.info.lines - count(body, '\n');
-    return { cells: r.record, start, body };
+  const records = parsed.data;
+  const at = locator(norm, lines, file, config);
+  const kept: number[] = [];
+  records.forEach((r, i) => {
+    if (r.some((c) => c.trim() !== '')) kept.push(i);
   });
-  const nonBlank = located.filter((r) => r.cells.some((c) => c.trim() !== ''));
-  if (nonBlank.length === 0) {
+  if (kept.length === 0) {
     diagnostics.push(error('csv-empty', 'the file has no header row', { file, line: 1, col: 1 }));
-    return { header: [], headerAt: () => ({ file, line: 1, col: 1 }), rows: [], delimiter: delim, diagnostics };
+    return fail();
   }
-  const [head, ...body] = nonBlank;
-  const header = head.cells.map((h) => h.trim());
-  const cellAt = (rec: { start: number; body: string }, index: number): Pos => {
-    const { line, offset } = fieldStart(rec.body, delim, index);
-    const lineText = lines[rec.start - 1 + line] ?? '';
-    return { file, line: rec.start + line, col: codePointLength(lineText, 0, offset) + 1 };
-  };
+  const [head, ...body] = kept;
+  const header = records[head].map((h) => h.trim());
   const index = new Map<string, number>();
   header.forEach((h, i) => {
     if (h === '') return;
-    if (index.has(h)) diagnostics.push(error('duplicate-column', `column "${h}" appears twice in the header`, cellAt(head, i)));
+    if (index.has(h)) diagnostics.push(error('duplicate-column', `column "${h}" appears twice in the header`, at(head, i)));
     else index.set(h, i);
   });
+  // Cells are stored under the caller's name for their column (or dropped when it has none).
+  const columns: [string, number][] = [];
+  const byName = new Map<string, number>();
+  for (const [h, i] of index) {
+    const name = columnName(h);
+    if (name === undefined) continue;
+    columns.push([name, i]);
+    byName.set(name, i);
+  }
   const rows: CsvRow[] = [];
-  for (const rec of body) {
-    if (rec.cells.length > header.length && rec.cells.slice(header.length).some((c) => c.trim() !== '')) {
+  for (const ri of body) {
+    const cells = records[ri];
+    if (cells.length > header.length && cells.slice(header.length).some((c) => c.trim() !== '')) {
       diagnostics.push(
-        error('csv-ragged-row', `this row has ${rec.cells.length} cells but the header has ${header.length}`, cellAt(rec, header.length), 'a cell containing the delimiter needs double quotes around it'),
+        error('csv-ragged-row', `this row has ${cells.length} cells but the header has ${header.length}`, at(ri, header.length), 'a cell containing the delimiter needs double quotes around it'),
       );
       continue;
     }
     const values: Record<string, string> = {};
-    for (const [h, i] of index) {
-      const v = rec.cells[i];
+    for (const [h, i] of columns) {
+      const v = cells[i];
       if (v !== undefined && v.trim() !== '') values[h] = v;
     }
-    rows.push({
-      values,
-      line: rec.start,
-      at: (column?: string) => {
-        const i = column === undefined ? 0 : index.get(column);
-        return cellAt(rec, i ?? 0);
-      },
-    });
+    rows.push({ values, at: (column?: string) => at(ri, column === undefined ? 0 : byName.get(column) ?? 0) });
   }
-  return { header, headerAt: (c) => cellAt(head, index.get(c) ?? 0), rows, delimiter: delim, diagnostics };
+  return { header, headerAt: (c) => at(head, index.get(c) ?? 0), rows, delimiter: delim, diagnostics };
+}
+
+/**
+ * Where cell `field` of record `record` starts. The first call parses the text again row by row, which
+ * gives each row's end offset; later calls reuse the row starts.
+ */
+function locator(norm: string, lines: LineIndex, file: string, config: Papa.ParseConfig<string[]>): (record: number, field: number) => Pos {
+  let starts: number[] | undefined;
+  return (record, field) => {
+    if (!starts) {
+      const found = [0];
+      Papa.parse<string[]>(norm, { ...config, step: (r) => void found.push(r.meta.cursor) });
+      starts = found;
+    }
+    const start = starts[record] ?? 0;
+    const end = starts[record + 1] ?? norm.length;
+    return lines.pos(file, start + fieldStart(norm.slice(start, end), (config.delimiter as string) ?? ',', field));
+  };
 }
 
 function detectDelimiter(headerLine: string): string {
@@ -107,29 +119,18 @@ function detectDelimiter(headerLine: string): string {
   return ',';
 }
 
-function count(s: string, ch: string): number {
-  let n = 0;
-  for (let i = s.indexOf(ch); i !== -1; i = s.indexOf(ch, i + 1)) n++;
-  return n;
-}
-
-/** Line (relative to the record) and offset within that line where field `index` starts. */
-function fieldStart(body: string, delim: string, index: number): { line: number; offset: number } {
+/** Offset within a record's text where field `index` starts (quote-aware). */
+function fieldStart(body: string, delim: string, index: number): number {
   let field = 0;
-  let line = 0;
-  let lineStart = 0;
   let inQuote = false;
-  if (index === 0) return { line: 0, offset: 0 };
+  if (index === 0) return 0;
   for (let i = 0; i < body.length; i++) {
     const c = body[i];
     if (c === '"') inQuote = !inQuote;
-    else if (c === '\n') {
-      line++;
-      lineStart = i + 1;
-    } else if (!inQuote && body.startsWith(delim, i)) {
+    else if (!inQuote && body.startsWith(delim, i)) {
       field++;
-      if (field === index) return { line, offset: i + delim.length - lineStart };
+      if (field === index) return i + delim.length;
     }
   }
-  return { line, offset: body.length - lineStart };
+  return body.length;
 }

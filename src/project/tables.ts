@@ -62,54 +62,43 @@ export function readTable(file: string, text: string, opts: TableOptions): { row
     });
     return { rows, header: known, diagnostics };
   }
-  const csv = parseCsv(text, file, opts.delimiter);
-  diagnostics.push(...csv.diagnostics);
   // Known columns are matched without regard to case or surrounding space ("Transcript ").
-  const rename = new Map<string, string>();
+  const columnName = (h: string) => known.find((c) => c === h.toLowerCase()) ?? (opts.openColumns ? h : undefined);
+  const csv = parseCsv(text, file, opts.delimiter, columnName);
+  diagnostics.push(...csv.diagnostics);
   for (const h of csv.header) {
-    if (h === '') continue;
-    const k = known.find((c) => c === h.toLowerCase());
-    if (k) rename.set(h, k);
-    else if (opts.openColumns) rename.set(h, h);
-    else {
-      const near = nearest(h, known);
-      diagnostics.push(
-        warning('unknown-column', `unknown column "${h}" is ignored`, csv.headerAt(h), near.length ? `did you mean "${near[0]}"? Known columns: ${known.join(', ')}` : `known columns: ${known.join(', ')}`),
-      );
-    }
+    if (h === '' || columnName(h) !== undefined) continue;
+    const near = nearest(h, known);
+    diagnostics.push(
+      warning('unknown-column', `unknown column "${h}" is ignored`, csv.headerAt(h), near.length ? `did you mean "${near[0]}"? Known columns: ${known.join(', ')}` : `known columns: ${known.join(', ')}`),
+    );
   }
-  const header = csv.header.filter((h) => rename.has(h)).map((h) => rename.get(h)!);
+  const header = csv.header.map(columnName).filter((h): h is string => h !== undefined);
   if (csv.header.length === 0) return { rows, header, diagnostics };
   for (const r of csv.rows) {
-    const values: Record<string, unknown> = {};
-    const back = new Map<string, string>();
-    for (const [h, v] of Object.entries(r.values)) {
-      const k = rename.get(h);
-      if (k) {
-        values[k] = v;
-        back.set(k, h);
-      }
+    const ds = validate(ref, r.values, (p) => r.at(typeof p[0] === 'string' ? p[0] : undefined), { field: 'column' });
+    if (ds.length) {
+      diagnostics.push(...ds);
+      if (ds.some((d) => d.severity === 'error')) continue;
     }
-    const at = (field?: string) => r.at(field === undefined ? undefined : back.get(field) ?? field);
-    const ds = validate(ref, values, (p) => at(typeof p[0] === 'string' ? p[0] : undefined), { field: 'column' });
-    diagnostics.push(...ds);
-    if (ds.some((d) => d.severity === 'error')) continue;
-    rows.push({ values, at, source: () => undefined });
+    rows.push({ values: r.values, at: r.at, source: noSource });
   }
   // A required column missing from the header is one problem, not one per row.
-  return { rows, header, diagnostics: collapseMissingColumns(diagnostics, csv.header.length ? csv.headerAt(csv.header[0]) : undefined, header, opts, file) };
+  return { rows, header, diagnostics: collapseMissingColumns(diagnostics, () => (csv.header.length ? csv.headerAt(csv.header[0]) : { file, line: 1, col: 1 }), header, opts) };
 }
 
-function collapseMissingColumns(ds: Diagnostic[], headerPos: Pos | undefined, header: string[], opts: TableOptions, file: string): Diagnostic[] {
+function collapseMissingColumns(ds: Diagnostic[], headerPos: () => Pos, header: string[], opts: TableOptions): Diagnostic[] {
   const required: string[] = opts.schema === 'annotations' ? ['transcript', 'code'] : opts.schema === 'cases' ? ['case'] : ['case', 'code', 'summary'];
   const absent = required.filter((c) => !header.includes(c));
   if (!absent.length) return ds;
   const out = ds.filter((d) => !(d.code === 'missing-field' && absent.some((c) => d.message.includes(`"${c}"`))));
   for (const c of absent) {
-    out.push(error('missing-column', `the header has no "${c}" column`, headerPos ?? { file, line: 1, col: 1 }, `the first row must name the columns: ${required.join(', ')} are required`));
+    out.push(error('missing-column', `the header has no "${c}" column`, headerPos(), `the first row must name the columns: ${required.join(', ')} are required`));
   }
   return out;
 }
+
+const noSource = () => undefined;
 
 const KEY_TRUE = /^\s*(yes|y|true|\*)\s*$/i;
 

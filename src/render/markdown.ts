@@ -7,17 +7,33 @@ import type { QuoteMode } from '../model/types.js';
  * `&` as entities (so no HTML can run), emphasis and code marks escaped, line breaks as `<br>`.
  */
 export function mdText(s: string): string {
-  return s
-    .replace(/[\\`*_~]/g, (c) => `\\${c}`)
-    .replace(/\|/g, '\\|')
-    .replace(/\](?=[([])/g, '\\]')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    // A key-quote mark after a line number cannot open emphasis (all other asterisks are escaped), so
-    // it stays readable: P07:112-118* rather than P07:112-118\*.
-    .replace(/(\d)\\\*(?=[);])/g, '$1*')
-    .replace(/\r\n|\r|\n/g, '<br>');
+  return s.replace(MD_SPECIAL, mdEscape);
+}
+
+const MD_SPECIAL = /[\\`*_~|&<>]|\](?=[([])|\r\n|\r|\n/g;
+
+function mdEscape(m: string, offset: number, s: string): string {
+  switch (m) {
+    case '&':
+      return '&amp;';
+    case '<':
+      return '&lt;';
+    case '>':
+      return '&gt;';
+    case '\n':
+    case '\r\n':
+    case '\r':
+      return '<br>';
+    case '*': {
+      // A key-quote mark after a line number cannot open emphasis (every other asterisk is escaped),
+      // so it stays readable: P07:112-118* rather than P07:112-118\*.
+      const before = s.charCodeAt(offset - 1);
+      const after = s[offset + 1];
+      return before >= 48 && before <= 57 && (after === ')' || after === ';') ? '*' : '\\*';
+    }
+    default:
+      return `\\${m}`;
+  }
 }
 
 /** A GFM table from a header row and body rows of plain text. */

@@ -16,7 +16,7 @@ describe('parseCsv', () => {
   it('accepts files that mix CRLF and LF', () => {
     const t = parseCsv('a,b\r\n1,2\n3,4\r\n', 'f.csv');
     expect(t.rows.map((r) => r.values.b)).toEqual(['2', '4']);
-    expect(t.rows[1].line).toBe(3);
+    expect(t.rows[1].at().line).toBe(3);
   });
 
   it('detects semicolon and tab delimiters from the header', () => {

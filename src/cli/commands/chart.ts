@@ -103,7 +103,6 @@ async function runChart(io: Io, target: string, flags: Flags): Promise<number> {
     return 2;
   }
   const code = report(io, a.diagnostics, flags);
-  const matrices = buildMatrices(project, a.segments, options);
   const render: RenderOptions = {
     formats: formats.length ? formats : flags.out ? ['csv', 'markdown'] : ['markdown'],
     layout: flags.layout,
@@ -111,6 +110,9 @@ async function runChart(io: Io, target: string, flags: Flags): Promise<number> {
     excel: flags.excel,
     raw: flags.raw,
   };
+  // Verbatim words appear in full-quote cells, the long layout's quote column and JSON entries only.
+  options.verbatim = options.quotes !== 'none' && (options.quotes === 'full' || render.layout === 'long' || render.formats.includes('json'));
+  const matrices = buildMatrices(project, a.segments, options);
 
   if (!flags.out) {
     const format = render.formats[0];
