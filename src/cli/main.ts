@@ -1,17 +1,26 @@
-import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
-import { chartCommand } from './commands/chart.js';
-import { initCommand } from './commands/init.js';
-import { validateCommand } from './commands/validate.js';
-import { processIo, type Io } from './output.js';
-import { UsageError } from './options.js';
+import type { Io } from './output.js';
 
 /**
  * Runs dtors with `argv` (without node and script) against `io`, and returns the exit code:
  * 0 done, 1 the inputs have errors (or --check found stale charts), 2 usage or environment.
  * The same function serves the binary and in-process tests.
  */
-export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+export async function main(argv: string[], io?: Io): Promise<number> {
+  // The version is asked for by scripts and shells at start-up: answer before loading anything else.
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    (io?.stdout ?? process.stdout).write(`${VERSION}\n`);
+    return 0;
+  }
+  const [{ Command, CommanderError }, { chartCommand }, { initCommand }, { validateCommand }, { processIo }, { UsageError }] = await Promise.all([
+    import('commander'),
+    import('./commands/chart.js'),
+    import('./commands/init.js'),
+    import('./commands/validate.js'),
+    import('./output.js'),
+    import('./options.js'),
+  ]);
+  io ??= processIo();
   if (io.stdout === process.stdout) guardPipe();
   let code = 0;
   const done = (c: number) => {
@@ -36,7 +45,7 @@ Docs: README.md and docs/ (formats, commands, every diagnostic code in docs/erro
   const writeOut = (s: string) => io.stdout.write(s);
   const writeErr = (s: string) => io.stderr.write(s);
   for (const cmd of [initCommand(io, done), validateCommand(io, done), chartCommand(io, done)]) program.addCommand(cmd);
-  const configure = (c: Command) => {
+  const configure = (c: InstanceType<typeof Command>) => {
     c.exitOverride().configureOutput({ writeOut, writeErr, outputError: (s, write) => write(s) });
     c.commands.forEach(configure);
   };

@@ -34,7 +34,6 @@ export function parseCsv(text: string, file: string, delimiter?: string, columnN
   const fail = (): CsvTable => ({ header: [], headerAt: () => ({ file, line: 1, col: 1 }), rows: [], delimiter: delim, diagnostics });
   // Positions are not tracked here: only a diagnostic needs one, so they are worked out on first use.
   const parsed = Papa.parse<string[]>(norm, config);
-  const lines = new LineIndex(norm);
   const quoteError = parsed.errors.find((e) => e.type === 'Quotes');
   if (quoteError) {
     const unclosed = quoteError.code === 'MissingQuotes';
@@ -42,14 +41,14 @@ export function parseCsv(text: string, file: string, delimiter?: string, columnN
       error(
         'csv-syntax',
         unclosed ? 'a quoted cell is never closed (a missing closing ")' : 'a quoted cell has text after its closing quote',
-        lines.pos(file, Math.max(0, (quoteError.index ?? 1) - 1)),
+        new LineIndex(norm).pos(file, Math.max(0, (quoteError.index ?? 1) - 1)),
         unclosed ? 'close the quote; a quote inside a quoted cell is written twice ("")' : 'a quote inside a quoted cell is written twice: "she said ""no"""',
       ),
     );
     return fail();
   }
   const records = parsed.data;
-  const at = locator(norm, lines, file, config);
+  const at = locator(norm, file, config);
   const kept: number[] = [];
   records.forEach((r, i) => {
     if (r.some((c) => c.trim() !== '')) kept.push(i);
@@ -98,17 +97,19 @@ export function parseCsv(text: string, file: string, delimiter?: string, columnN
  * Where cell `field` of record `record` starts. The first call parses the text again row by row, which
  * gives each row's end offset; later calls reuse the row starts.
  */
-function locator(norm: string, lines: LineIndex, file: string, config: Papa.ParseConfig<string[]>): (record: number, field: number) => Pos {
+function locator(norm: string, file: string, config: Papa.ParseConfig<string[]>): (record: number, field: number) => Pos {
   let starts: number[] | undefined;
+  let lines: LineIndex | undefined;
   return (record, field) => {
     if (!starts) {
       const found = [0];
       Papa.parse<string[]>(norm, { ...config, step: (r) => void found.push(r.meta.cursor) });
       starts = found;
+      lines = new LineIndex(norm);
     }
     const start = starts[record] ?? 0;
     const end = starts[record + 1] ?? norm.length;
-    return lines.pos(file, start + fieldStart(norm.slice(start, end), (config.delimiter as string) ?? ',', field));
+    return lines!.pos(file, start + fieldStart(norm.slice(start, end), (config.delimiter as string) ?? ',', field));
   };
 }
 
