@@ -20,11 +20,12 @@ export function neutralise(cell: string): string {
 
 /** RFC 4180 CSV; cells with line breaks or quotes are quoted, and formulas neutralised unless `raw`. */
 export function csvTable(rows: string[][], o: CsvOptions = {}): string {
-  const body = stringify(o.raw ? rows : rows.map((r) => r.map(neutralise)), {
-    record_delimiter: o.excel ? '\r\n' : '\n',
-    // csv-stringify quotes a cell holding the record delimiter; a bare LF or CR must be quoted too.
-    quoted_match: /[\r\n]/,
-  });
+  // Line breaks inside a cell are LF (a lone CR would end the row for some readers).
+  const clean = (c: string) => (c.includes('\r') ? c.replace(/\r\n?/g, '\n') : c);
+  const cells = rows.map((r) => r.map((c) => clean(o.raw ? c : neutralise(c))));
+  // csv-stringify quotes a cell holding the record delimiter: with LF record ends that covers every
+  // cell with a line break; with Excel's CRLF a cell holding only LF must be asked for.
+  const body = stringify(cells, o.excel ? { record_delimiter: '\r\n', quoted_match: /\n/ } : { record_delimiter: '\n' });
   return (o.excel ? '\ufeff' : '') + body;
 }
 
