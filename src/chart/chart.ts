@@ -54,20 +54,25 @@ export function buildMatrices(project: Project, segments: Segment[], o: ChartOpt
   for (const c of project.cases) c.transcripts.forEach((t, i) => (caseOf.set(t, c), order.set(t, i)));
   const coders = o.coders ? new Set(o.coders) : undefined;
 
-  // cell key → entries, in transcript order within the case.
-  const entries = new Map<string, { seg: Segment; entry: Entry }[]>();
+  const charted = new Set(cases.map((c) => c.id));
+  const themeIds = o.themes ? new Set(o.themes) : undefined;
+
+  // cell key → entries, in transcript order within the case. Entries are made only for the cells
+  // that will be shown; `ord` is the transcript's place in its case.
+  const entries = new Map<string, { seg: Segment; entry: Entry; ord: number }[]>();
   const generalUsed = new Set<string>();
   for (const seg of segments) {
     const a = seg.annotation;
     if (coders && !coders.has(a.coder ?? '')) continue;
-    const c = caseOf.get(seg.transcript.id);
     const node = project.frame.nodes.get(a.code)!;
+    // The general column depends on the whole project's coding, so columns do not change with --where.
     if (node.depth === 0) generalUsed.add(node.id);
-    if (!c) continue;
+    const c = caseOf.get(seg.transcript.id);
+    if (!c || !charted.has(c.id) || (themeIds && !themeIds.has(node.theme))) continue;
     const key = cellKey(c.id, node.column);
     let list = entries.get(key);
     if (!list) entries.set(key, (list = []));
-    list.push({ seg, entry: toEntry(seg, o.interviewer, o.verbatim !== false) });
+    list.push({ seg, entry: toEntry(seg, o.interviewer, o.verbatim !== false), ord: order.get(seg.transcript.id)! });
   }
   const summaries = new Map<string, CellSummary>();
   for (const s of project.summaries) {
@@ -78,7 +83,7 @@ export function buildMatrices(project: Project, segments: Segment[], o: ChartOpt
   for (const list of entries.values()) {
     list.sort(
       (x, y) =>
-        order.get(x.seg.transcript.id)! - order.get(y.seg.transcript.id)! ||
+        x.ord - y.ord ||
         x.seg.start - y.seg.start ||
         x.seg.end - y.seg.end ||
         naturalCompare(x.seg.annotation.code, y.seg.annotation.code) ||

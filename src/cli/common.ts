@@ -5,6 +5,7 @@ import { ENVIRONMENT_CODES, hasErrors, sortDiagnostics } from '../model/diagnost
 import type { Diagnostic, Segment } from '../model/types.js';
 import { projectWarnings } from '../project/checks.js';
 import { loadProject, type Loaded } from '../project/load.js';
+import { slugClashes } from '../render/outputs.js';
 import { shownPath, type Io } from './output.js';
 import type { ProjectFlags } from './options.js';
 
@@ -17,7 +18,9 @@ export function analyse(io: Io, target: string | undefined, flags: ProjectFlags)
   const loaded = loadProject(resolve(io.cwd, target ?? '.'), { encoding: flags.encoding, delimiter: flags.delimiter, display: target ?? '.' });
   if (!loaded.project) return { ...loaded, segments: [] };
   const anchored = anchorAll(loaded.project);
-  const diagnostics = [...loaded.diagnostics, ...anchored.diagnostics];
+  // Theme names that would overwrite each other's chart files are a problem of the frame, so
+  // validate reports them as well as chart.
+  const diagnostics = [...loaded.diagnostics, ...anchored.diagnostics, ...slugClashes(loaded.project)];
   if (!hasErrors(diagnostics)) diagnostics.push(...projectWarnings(loaded.project, anchored.segments));
   return { ...loaded, diagnostics, segments: anchored.segments };
 }

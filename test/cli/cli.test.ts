@@ -226,3 +226,17 @@ describe('pipes and init', () => {
     expect(existsSync(join(dir, 'dtors.yaml'))).toBe(false);
   });
 });
+
+describe('frame problems found by validate and chart alike', () => {
+  it('themes whose chart files would collide', async () => {
+    const dir = writeProject({
+      'frame.yaml': 'themes:\n  - id: "1"\n    label: Needs\n    subthemes:\n      - id: "1.1"\n        label: Scripts\n      - id: "1.2"\n        label: Support\n  - id: "1."\n    label: Needs\n',
+    });
+    for (const cmd of ['validate', 'chart']) {
+      const r = await runInProcess([cmd, dir, '--out', join(dir, 'charts')].slice(0, cmd === 'chart' ? 4 : 2));
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/frame\.yaml:9:9: error file-name-clash: themes 1 and 1\. would both be written to 1-needs\.\*/);
+    }
+    expect(existsSync(join(dir, 'charts'))).toBe(false);
+  });
+});

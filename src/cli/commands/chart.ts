@@ -79,7 +79,7 @@ async function runChart(io: Io, target: string, flags: Flags): Promise<number> {
   }
 
   // Loaded here, not at the top, so that `dtors --version` and `--help` start fast.
-  const [{ analyse, report }, { buildMatrices, checkOptions }, { buildManifest, MANIFEST, manifestOutputs }, { renderFiles, renderStdout, slugClashes }, { hasErrors }] =
+  const [{ analyse, report }, { buildMatrices, checkOptions }, { buildManifest, MANIFEST, manifestOutputs }, { renderFiles, renderStdout }, { hasErrors }] =
     await Promise.all([import('../common.js'), import('../../chart/chart.js'), import('../../render/manifest.js'), import('../../render/outputs.js'), import('../../model/diagnostics.js')]);
   const a = analyse(io, target, flags);
   if (!a.project || hasErrors(a.diagnostics)) return report(io, a.diagnostics, flags);
@@ -96,8 +96,7 @@ async function runChart(io: Io, target: string, flags: Flags): Promise<number> {
     where: [...where],
     coders: flags.coder ?? d.coders,
   };
-  const optionProblems = [...checkOptions(project, options), ...slugClashes(project)];
-  if (optionProblems.some((p) => p.code === 'file-name-clash')) return report(io, [...a.diagnostics, ...optionProblems], flags);
+  const optionProblems = checkOptions(project, options);
   if (optionProblems.length) {
     report(io, [...a.diagnostics, ...optionProblems], flags);
     return 2;
