@@ -3,7 +3,7 @@ import type { Annotation, Diagnostic, Project, Segment, Transcript } from '../mo
 import { nearest } from '../nlp/distance.js';
 import { unknownCode } from '../project/load.js';
 import { lineEnd, lineOf } from '../project/transcript.js';
-import { findAll, foldText, matchesIgnoringCase, type Folded } from './quote.js';
+import { findAll, findWithin, foldText, matchesIgnoringCase, type Folded } from './quote.js';
 
 /**
  * Resolves every annotation to an exact span of its transcript. Annotations that cannot be placed are
@@ -55,33 +55,36 @@ function anchorOne(a: Annotation, t: Transcript, fold: () => Folded, diagnostics
     const { start, end } = a.lines!;
     return { annotation: a, transcript: t, startLine: start, endLine: end, start: t.lineStarts[start - 1], end: lineEnd(t, end) };
   }
-  const hits = findAll(fold(), a.quote);
-  const where = (h: [number, number]) => range(lineOf(t, h[0]), lineOf(t, Math.max(h[0], h[1] - 1)));
   if (a.lines) {
     const lo = t.lineStarts[a.lines.start - 1];
     const hi = lineEnd(t, a.lines.end);
-    const inside = hits.filter(([s, e]) => s >= lo && e <= hi);
-    if (inside.length === 0) {
-      if (hits.length) {
-        diagnostics.push(
-          error('quote-outside-lines', `the quote is not within lines ${range(a.lines.start, a.lines.end)} of "${t.id}"`, a.at('quote'), `it is at line${hits.length > 1 ? 's' : ''} ${hits.slice(0, 5).map(where).join(', ')}`),
-        );
-      } else diagnostics.push(notFound(a, t, fold()));
-      return undefined;
-    }
-    return segment(a, t, inside[0]);
+    const inside = findWithin(fold(), a.quote, lo, hi);
+    if (inside) return segment(a, t, inside);
+    const hits = findAll(fold(), a.quote);
+    if (hits.length) {
+      diagnostics.push(
+        error('quote-outside-lines', `the quote is not within lines ${range(a.lines.start, a.lines.end)} of "${t.id}"`, a.at('quote'), `it is at line${hits.length > 1 ? 's' : ''} ${hits.slice(0, 5).map((h) => where(t, h)).join(', ')}`),
+      );
+    } else diagnostics.push(notFound(a, t, fold()));
+    return undefined;
   }
+  const hits = findAll(fold(), a.quote);
   if (hits.length === 0) {
     diagnostics.push(notFound(a, t, fold()));
     return undefined;
   }
   if (hits.length > 1) {
     diagnostics.push(
-      error('quote-ambiguous', `the quote occurs ${hits.length} times in "${t.id}" (at lines ${hits.slice(0, 5).map(where).join(', ')}${hits.length > 5 ? ', …' : ''})`, a.at('quote'), 'add "lines" to say which one is meant, or quote more words'),
+      error('quote-ambiguous', `the quote occurs ${hits.length} times in "${t.id}" (at lines ${hits.slice(0, 5).map((h) => where(t, h)).join(', ')}${hits.length > 5 ? ', …' : ''})`, a.at('quote'), 'add "lines" to say which one is meant, or quote more words'),
     );
     return undefined;
   }
   return segment(a, t, hits[0]);
+}
+
+/** Where a match is, as lines. */
+function where(t: Transcript, [start, end]: [number, number]): string {
+  return range(lineOf(t, start), lineOf(t, Math.max(start, end - 1)));
 }
 
 function segment(a: Annotation, t: Transcript, [start, end]: [number, number]): Segment {

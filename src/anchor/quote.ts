@@ -4,53 +4,143 @@
  * spaces, soft hyphens, BOMs) are ignored. Everything else must match exactly.
  */
 
-// Folding is done by native replaces: the first and last keep the length (white space becomes a
-// space; curly quote marks become straight), and only the middle one, which collapses runs of space
-// and drops invisible characters, changes it, at few enough places to record each one.
-const OTHER_SPACE = /[\t\n\v\f\r\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/g;
-const COLLAPSE = /[ \u00ad\u200b-\u200d\u2060\ufeff]{2,}|[\u00ad\u200b-\u200d\u2060\ufeff]/g;
-const SINGLE = /[\u2018\u2019\u201a\u201b\u2032\u00b4`]/g;
-const DOUBLE = /[\u201c-\u201f\u2033\u00ab\u00bb]/g;
+/** What a UTF-16 unit folds to: a space, nothing (invisible), or a plain quote mark. */
+const SPACE = -1;
+const DROP = -2;
+
+function classify(c: number): number {
+  if (c < 0x80) {
+    if (c === 32 || (c >= 9 && c <= 13)) return SPACE;
+    return c === 0x60 ? 0x27 : c;
+  }
+  switch (c) {
+    case 0x85:
+    case 0xa0:
+    case 0x1680:
+    case 0x2028:
+    case 0x2029:
+    case 0x202f:
+    case 0x205f:
+    case 0x3000:
+      return SPACE;
+    case 0xad:
+    case 0x200b:
+    case 0x200c:
+    case 0x200d:
+    case 0x2060:
+    case 0xfeff:
+      return DROP;
+    case 0x2018:
+    case 0x2019:
+    case 0x201a:
+    case 0x201b:
+    case 0x2032:
+    case 0xb4:
+      return 0x27; // '
+    case 0x201c:
+    case 0x201d:
+    case 0x201e:
+    case 0x201f:
+    case 0x2033:
+    case 0xab:
+    case 0xbb:
+      return 0x22; // "
+  }
+  return c >= 0x2000 && c <= 0x200a ? SPACE : c;
+}
 
 /** A text folded for matching, and the way back from a folded offset to the original. */
 export interface Folded {
   text: string;
   /** UTF-16 offset in the original of folded character `i` (or of the end, for `text.length`). */
   origin(i: number): number;
+  /** The folded offset of original offset `o` (of the next folded character, if `o` was dropped). */
+  folded(o: number): number;
 }
 
 /**
- * Folds a whole transcript. Only the places where the length changes are recorded (blank lines,
- * double spaces, invisible characters), and a folded offset maps back by adding what was dropped
- * before it.
+ * Folds a whole transcript in one pass over its character codes. Most characters fold to themselves
+ * one for one, so instead of an offset per character only the places where the length changes are
+ * recorded (blank lines, double spaces, invisible characters), and an offset maps across by adding or
+ * taking away what was dropped before it.
  */
 export function foldText(original: string): Folded {
-  const at: number[] = [0]; // folded offsets from which `dropped` applies
-  const dropped: number[] = [0]; // characters dropped before that point
-  let lost = 0;
-  const spaced = original.replace(OTHER_SPACE, ' ');
-  const collapsed = spaced.replace(COLLAPSE, (run: string, offset: number) => {
-    const out = run.includes(' ') ? ' ' : '';
-    // From the end of this run's output on, this many more characters have been dropped.
-    at.push(offset - lost + out.length);
-    lost += run.length - out.length;
-    dropped.push(lost);
-    return out;
-  });
-  const text = collapsed.replace(SINGLE, "'").replace(DOUBLE, '"');
+  const n = original.length;
+  const units = new Uint16Array(n);
+  // One entry per run whose length changed (plus a sentinel): where the run starts and ends in the
+  // original, where its output ends in the folded text, and how many characters were dropped so far.
+  const starts: number[] = [0];
+  const from: number[] = [0];
+  const at: number[] = [0];
+  const dropped: number[] = [0];
+  const runStart: number[] = [0]; // where the run's output (a space, or nothing) starts in the folded text
+  let len = 0;
+  let i = 0;
+  while (i < n) {
+    const c = original.charCodeAt(i);
+    // Printable ASCII other than the backtick folds to itself: the common case, kept short.
+    if (c > 32 && c < 127 && c !== 96) {
+      units[len++] = c;
+      i++;
+      continue;
+    }
+    const k = classify(c);
+    if (k >= 0) {
+      units[len++] = k;
+      i++;
+      continue;
+    }
+    // A run of space and invisible characters: one space if it has any space, else nothing.
+    let j = i;
+    let space = false;
+    for (; j < n; j++) {
+      const kj = classify(original.charCodeAt(j));
+      if (kj === SPACE) space = true;
+      else if (kj !== DROP) break;
+    }
+    const out = len;
+    if (space) units[len++] = 0x20;
+    const kept = space ? 1 : 0;
+    if (j - i !== kept) {
+      starts.push(i);
+      runStart.push(out);
+      at.push(len);
+      from.push(j);
+      dropped.push(dropped[dropped.length - 1] + (j - i - kept));
+    }
+    i = j;
+  }
+  const text = unitsToString(units.subarray(0, len));
+  const find = (points: number[], x: number) => {
+    let lo = 0;
+    let hi = points.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (points[mid] <= x) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
   return {
     text,
-    origin(i: number): number {
-      let lo = 0;
-      let hi = at.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (at[mid] <= i) lo = mid;
-        else hi = mid - 1;
-      }
-      return i + dropped[lo];
+    origin: (f) => f + dropped[find(at, f)],
+    folded: (o) => {
+      const k = find(starts, o);
+      // Every character of a run that shrank maps to the run's output (its space, or what follows).
+      return o < from[k] ? runStart[k] : o - dropped[k];
     },
   };
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const UTF16 = new TextDecoder('utf-16le');
+
+/** UTF-16 units to a string; the decoder is many times faster than fromCharCode over spread arguments. */
+function unitsToString(units: Uint16Array): string {
+  if (LITTLE_ENDIAN) return UTF16.decode(units);
+  let s = '';
+  for (let i = 0; i < units.length; i += 4096) s += String.fromCharCode.apply(null, Array.from(units.subarray(i, i + 4096)));
+  return s;
 }
 
 /** The quote as it is matched: folded, with leading and trailing space dropped. */
@@ -63,11 +153,24 @@ export function findAll(folded: Folded, quote: string): [number, number][] {
   const q = foldQuote(quote);
   const hits: [number, number][] = [];
   if (!q) return hits;
-  for (let i = folded.text.indexOf(q); i !== -1; i = folded.text.indexOf(q, i + 1)) {
-    const endChar = i + q.length - 1;
-    hits.push([folded.origin(i), folded.origin(endChar) + 1]);
-  }
+  for (let i = folded.text.indexOf(q); i !== -1; i = folded.text.indexOf(q, i + 1)) hits.push(span(folded, i, q.length));
   return hits;
+}
+
+/** The first match of `quote` within original offsets [lo, hi), or undefined. */
+export function findWithin(folded: Folded, quote: string, lo: number, hi: number): [number, number] | undefined {
+  const q = foldQuote(quote);
+  if (!q) return undefined;
+  for (let i = folded.text.indexOf(q, folded.folded(lo)); i !== -1; i = folded.text.indexOf(q, i + 1)) {
+    const hit = span(folded, i, q.length);
+    if (hit[0] >= hi) return undefined;
+    if (hit[0] >= lo && hit[1] <= hi) return hit;
+  }
+  return undefined;
+}
+
+function span(folded: Folded, i: number, length: number): [number, number] {
+  return [folded.origin(i), folded.origin(i + length - 1) + 1];
 }
 
 /** Whether the quote would match if upper and lower case were not told apart (for a hint only). */

@@ -26,7 +26,7 @@ export interface CsvTable {
  * European spreadsheets and "Unicode text" exports write.
  */
 export function parseCsv(text: string, file: string, delimiter?: string, columnName: (header: string) => string | undefined = (h) => h): CsvTable {
-  const norm = text.replace(/\r\n?/g, '\n');
+  const norm = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
   const nl = norm.indexOf('\n');
   const delim = delimiter ?? detectDelimiter(nl === -1 ? norm : norm.slice(0, nl));
   const config = { delimiter: delim, newline: '\n' as const, quoteChar: '"', escapeChar: '"', skipEmptyLines: false as const };
@@ -51,7 +51,7 @@ export function parseCsv(text: string, file: string, delimiter?: string, columnN
   const at = locator(norm, file, config);
   const kept: number[] = [];
   records.forEach((r, i) => {
-    if (r.some((c) => c.trim() !== '')) kept.push(i);
+    if (!r.every(isBlank)) kept.push(i);
   });
   if (kept.length === 0) {
     diagnostics.push(error('csv-empty', 'the file has no header row', { file, line: 1, col: 1 }));
@@ -77,7 +77,7 @@ export function parseCsv(text: string, file: string, delimiter?: string, columnN
   const rows: CsvRow[] = [];
   for (const ri of body) {
     const cells = records[ri];
-    if (cells.length > header.length && cells.slice(header.length).some((c) => c.trim() !== '')) {
+    if (cells.length > header.length && !cells.slice(header.length).every(isBlank)) {
       diagnostics.push(
         error('csv-ragged-row', `this row has ${cells.length} cells but the header has ${header.length}`, at(ri, header.length), 'a cell containing the delimiter needs double quotes around it'),
       );
@@ -86,7 +86,7 @@ export function parseCsv(text: string, file: string, delimiter?: string, columnN
     const values: Record<string, string> = {};
     for (const [h, i] of columns) {
       const v = cells[i];
-      if (v !== undefined && v.trim() !== '') values[h] = v;
+      if (v !== undefined && !isBlank(v)) values[h] = v;
     }
     rows.push({ values, at: (column?: string) => at(ri, column === undefined ? 0 : byName.get(column) ?? 0) });
   }
@@ -111,6 +111,13 @@ function locator(norm: string, file: string, config: Papa.ParseConfig<string[]>)
     const end = starts[record + 1] ?? norm.length;
     return lines!.pos(file, start + fieldStart(norm.slice(start, end), (config.delimiter as string) ?? ',', field));
   };
+}
+
+const NOT_SPACE = /\S/;
+
+/** Blank without making a trimmed copy: this runs for every cell of every table. */
+function isBlank(s: string): boolean {
+  return !NOT_SPACE.test(s);
 }
 
 function detectDelimiter(headerLine: string): string {

@@ -102,7 +102,7 @@ export function loadProject(target: string, opts: LoadOptions = {}): Loaded {
       continue;
     }
     const t = buildTranscript(id, path, r.file.text, speakers);
-    if (t.lineCount === 0 || t.text.trim() === '') diagnostics.push(warning('empty-transcript', 'the transcript is empty', { file: path }));
+    if (!/\S/.test(t.text)) diagnostics.push(warning('empty-transcript', 'the transcript is empty', { file: path }));
     transcripts.set(id, t);
   }
 

@@ -25,7 +25,8 @@ export function validator(ref: string): ValidateFunction {
   let v = compiled.get(ref);
   if (v) return v;
   if (!ajv) {
-    ajv = new Ajv({ allErrors: true, allowUnionTypes: true, strict: true });
+    // verbose: errors carry their parent schema, which lists the allowed keys for "did you mean".
+    ajv = new Ajv({ allErrors: true, allowUnionTypes: true, strict: true, verbose: true });
     for (const name of ['dtors', 'frame', 'annotations', 'cases', 'summaries'] as SchemaName[]) {
       ajv.addSchema(schemaJson(name), name);
     }

@@ -16,7 +16,7 @@ export function defaultSpeakers(): SpeakerConfig {
 
 /** Splits decoded text into lines (CRLF, CR and LF end a line; nothing else does) and speaker turns. */
 export function buildTranscript(id: string, path: string, decoded: string, speakers: SpeakerConfig): Transcript {
-  const text = decoded.replace(/\r\n?/g, '\n');
+  const text = decoded.includes('\r') ? decoded.replace(/\r\n?/g, '\n') : decoded;
   const lineStarts = [0];
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
   // A final line end closes the last line rather than opening an empty one, as editors number them.
@@ -31,8 +31,9 @@ export function buildTranscript(id: string, path: string, decoded: string, speak
   for (let l = 0; l < lineCount; l++) {
     const start = lineStarts[l];
     const end = l + 1 < lineStarts.length ? lineStarts[l + 1] - 1 : text.length;
+    // test() first: most lines continue a turn, and exec() would build a match for each of them.
     sticky.lastIndex = start;
-    const m = sticky.exec(text);
+    const m = sticky.test(text) ? ((sticky.lastIndex = start), sticky.exec(text)) : null;
     if (m && m.index === start && start + m[0].length <= end) {
       const label = (m[1] ?? m[0]).trim();
       let textStart = start + m[0].length;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { findAll, foldText } from '../../src/anchor/quote.js';
+import { findAll, findWithin, foldText } from '../../src/anchor/quote.js';
 
 describe('quote matching', () => {
   const text = 'RESP: I said “no”,\n   I won\u2019t go\u00a0back.\nRESP: I said no again.';
@@ -34,6 +34,39 @@ describe('quote matching', () => {
         const hits = findAll(foldText(s), sub);
         expect(hits.some(([x, y]) => x === from && y === to)).toBe(true);
       }),
+    );
+  });
+});
+
+describe('folded offsets', () => {
+  const text = fc.array(fc.constantFrom('a', 'b', ' ', '   ', '\n\n', '\u200b', '\u2019', 'x\u00a0 y'), { maxLength: 30 }).map((u) => u.join(''));
+
+  it('map each kept character to the original and back', () => {
+    fc.assert(
+      fc.property(text, (t) => {
+        const f = foldText(t);
+        for (let i = 0; i < f.text.length; i++) {
+          const o = f.origin(i);
+          expect(f.folded(o)).toBe(i);
+          if (f.text[i] !== ' ') expect(foldText(t[o]).text).toBe(f.text[i]);
+        }
+        expect(f.origin(f.text.length)).toBeLessThanOrEqual(t.length);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('find a quote within a range exactly when a match lies inside it', () => {
+    fc.assert(
+      fc.property(text, text, fc.nat(), fc.nat(), (t, q, a, b) => {
+        const lo = Math.min(a, b) % (t.length + 1);
+        const hi = Math.max(a, b) % (t.length + 1);
+        const f = foldText(t);
+        const inside = findAll(f, q).filter(([s, e]) => s >= lo && e <= hi);
+        const got = findWithin(f, q, Math.min(lo, hi), Math.max(lo, hi));
+        if (lo <= hi) expect(got).toEqual(inside[0]);
+      }),
+      { numRuns: 2000 },
     );
   });
 });

@@ -70,6 +70,12 @@ describe('validate', () => {
     );
   });
 
+  it('suggests the key meant for an unknown key', async () => {
+    const dir = writeProject({ 'dtors.yaml': 'version: 1\ntranscripts: t/\nframe: frame.yaml\nanotations: [a.csv]\n' });
+    const r = await runInProcess(['validate', dir]);
+    expect(r.stderr).toMatch(/dtors\.yaml:4:1: error unknown-key: unknown key "anotations"\n  hint: did you mean "annotations"\? Allowed: version, title, transcripts, frame, annotations, cases, summaries, speakers, chart\n/);
+  });
+
   it('prints diagnostics as JSON on stdout', async () => {
     const r = runBinary(['validate', '--format', 'json'], bad());
     expect(r.code).toBe(1);
