@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import * as compiled from './validators.js';
 import { error, warning } from '../model/diagnostics.js';
 import type { Diagnostic, Pos } from '../model/types.js';
 import { nearest } from '../nlp/distance.js';
@@ -9,34 +10,29 @@ export type SchemaName = 'dtors' | 'frame' | 'annotations' | 'cases' | 'summarie
 
 const SCHEMA_DIR = new URL('../../schemas/', import.meta.url);
 
-let ajv: Ajv | undefined;
-const compiled = new Map<string, ValidateFunction>();
-
 /** Loads a schema's JSON (for its property lists) from `schemas/`. */
 export function schemaJson(name: SchemaName): Record<string, any> {
   return JSON.parse(readFileSync(new URL(`${name}.schema.json`, SCHEMA_DIR), 'utf8'));
 }
 
 /**
- * The compiled validator for a schema, or for one of its definitions (`annotations#annotation`).
- * Each is compiled once per process: compiling is the slow part of ajv.
+ * The validator for a schema, or for one of its definitions (`annotations#annotation`). They are
+ * compiled from schemas/ at build time (scripts/compile-schemas.mjs), not at every start.
  */
 export function validator(ref: string): ValidateFunction {
-  let v = compiled.get(ref);
-  if (v) return v;
-  if (!ajv) {
-    // verbose: errors carry their parent schema, which lists the allowed keys for "did you mean".
-    ajv = new Ajv({ allErrors: true, allowUnionTypes: true, strict: true, verbose: true });
-    for (const name of ['dtors', 'frame', 'annotations', 'cases', 'summaries'] as SchemaName[]) {
-      ajv.addSchema(schemaJson(name), name);
-    }
-  }
-  const [name, def] = ref.split('#');
-  v = ajv.getSchema(def ? `${name}.schema.json#/definitions/${def}` : `${name}.schema.json`);
+  const v = VALIDATORS[ref];
   if (!v) throw new Error(`no schema ${ref}`);
-  compiled.set(ref, v);
   return v;
 }
+
+const VALIDATORS: Record<string, ValidateFunction> = {
+  dtors: compiled.dtors,
+  frame: compiled.frame,
+  annotations: compiled.annotations,
+  'annotations#annotation': compiled.annotation,
+  cases: compiled.cases,
+  summaries: compiled.summaries,
+};
 
 /** Finds where a value (or its key) is in the source, for a JSON path such as ['themes', 0, 'id']. */
 export type Locate = (path: (string | number)[], target: 'key' | 'value') => Pos;
