@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { Encoding } from '../project/decode.js';
 
 /** Options every command that reads a project shares. */
@@ -22,7 +22,7 @@ export function addProjectOptions(cmd: Command): Command {
 
 function parseDelimiter(v: string): string {
   if (v === '\\t' || v.toLowerCase() === 'tab') return '\t';
-  if (v.length !== 1) throw new Error('the delimiter must be one character (or "tab")');
+  if (v.length !== 1) throw new InvalidArgumentError('the delimiter must be one character (or "tab").');
   return v;
 }
 

@@ -25,6 +25,8 @@ const CASES: { name: string; args: string[]; code: number; stdout?: string | Reg
   { name: 'unknown theme', args: ['chart', BASIC, '--theme', '9'], code: 2, stderr: /unknown-theme/ },
   { name: '--check without --out', args: ['chart', BASIC, '--check'], code: 2, stderr: /--check needs --out/ },
   { name: 'validate a clean project', args: ['validate', BASIC], code: 0, stderr: 'dtors: ok: 3 transcripts, 2 cases, 8 annotations (8 located); 0 errors, 0 warnings\n' },
+  { name: 'bad --delimiter', args: ['validate', BASIC, '--delimiter', 'ab'], code: 2, stderr: /option '--delimiter <char>' argument 'ab' is invalid\. the delimiter must be one character/ },
+  { name: 'bad --encoding', args: ['validate', BASIC, '--encoding', 'ebcdic'], code: 2, stderr: /Allowed choices are utf8, latin1, windows-1252/ },
   { name: 'help for chart has examples', args: ['chart', '--help'], code: 0, stdout: /Examples:\n {2}dtors chart/ },
 ];
 
