@@ -6,7 +6,7 @@ import type { Diagnostic, Segment } from '../model/types.js';
 import { projectWarnings } from '../project/checks.js';
 import { loadProject, type Loaded } from '../project/load.js';
 import { slugClashes } from '../render/outputs.js';
-import { shownPath, type Io } from './output.js';
+import { shownPath, type Io, type Progress } from './output.js';
 import type { ProjectFlags } from './options.js';
 
 export interface Analysed extends Loaded {
@@ -14,9 +14,11 @@ export interface Analysed extends Loaded {
 }
 
 /** Load, anchor and check a project: the start of every command's pipeline. */
-export function analyse(io: Io, target: string | undefined, flags: ProjectFlags): Analysed {
+export function analyse(io: Io, target: string | undefined, flags: ProjectFlags, status: Progress): Analysed {
+  status.step('reading the project');
   const loaded = loadProject(resolve(io.cwd, target ?? '.'), { encoding: flags.encoding, delimiter: flags.delimiter, display: target ?? '.' });
   if (!loaded.project) return { ...loaded, segments: [] };
+  status.step(`locating ${loaded.project.annotations.length.toLocaleString('en')} coded passages in ${loaded.project.transcripts.size.toLocaleString('en')} transcripts`);
   const anchored = anchorAll(loaded.project);
   // Theme names that would overwrite each other's chart files are a problem of the frame, so
   // validate reports them as well as chart.

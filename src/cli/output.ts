@@ -20,6 +20,35 @@ export function shownPath(io: Io, p: string): string {
   return r && !r.startsWith('..') ? r.split(sep).join('/') : p;
 }
 
+export interface Progress {
+  /** Shows what is being done now, replacing the previous step. */
+  step(message: string): void;
+  /** Clears the line, before anything else is written. */
+  done(): void;
+}
+
+/**
+ * A one-line status on stderr while a large project is worked through: only on a terminal, never
+ * with --quiet or TERM=dumb, and cleared before any other output, so logs and pipes never see it.
+ */
+export function progress(io: Io, quiet?: boolean): Progress {
+  if (!io.stderrIsTTY || quiet || io.env.TERM === 'dumb') return { step: () => {}, done: () => {} };
+  // Plain carriage returns and spaces, no escape sequences, so NO_COLOR terminals see no codes either.
+  let width = 0;
+  const clear = () => (width ? `\r${' '.repeat(width)}\r` : '');
+  return {
+    step(message) {
+      const line = `dtors: ${message}…`;
+      io.stderr.write(`${clear()}${line}`);
+      width = line.length;
+    },
+    done() {
+      io.stderr.write(clear());
+      width = 0;
+    },
+  };
+}
+
 /** A failure of the environment (unwritable folder …): a one-line message and exit 2. */
 export class EnvironmentError extends Error {}
 

@@ -108,6 +108,20 @@ describe('validate', () => {
     expect(runBinary(['validate', dir]).stderr).not.toMatch(/\u001b\[/);
   });
 
+  it('shows progress only on a terminal, cleared before anything else is written', async () => {
+    const { main } = await import('../../src/cli/main.js');
+    let err = '';
+    let out = '';
+    const io = { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, cwd: ROOT, env: {}, stderrIsTTY: true };
+    expect(await main(['chart', BASIC, '-t', '2'], io)).toBe(0);
+    expect(err).toContain('\rdtors: locating 8 coded passages in 3 transcripts…');
+    expect(err).toMatch(/\r {10,}\r$/);
+    expect(out).toBe(expected('chart.md').replace(/## 1 Needs[\s\S]*?(?=## 2)/, ''));
+    err = '';
+    await main(['chart', BASIC, '-t', '2', '--quiet'], io);
+    expect(err).toBe('');
+  });
+
   it('the bundled example and the starter are valid without warnings', async () => {
     for (const dir of [EXAMPLE, join(ROOT, 'examples', 'starter')]) {
       const r = await runInProcess(['validate', dir, '--strict']);

@@ -4,7 +4,7 @@ import type { ChartOptions } from '../../chart/chart.js';
 import type { QuoteMode } from '../../model/types.js';
 import type { Format, Layout, RenderOptions } from '../../render/outputs.js';
 import { addProjectOptions, collect, UsageError, type ProjectFlags } from '../options.js';
-import { EnvironmentError, readIfExists, shownPath, writeFilesAtomic, type Io } from '../output.js';
+import { EnvironmentError, progress, readIfExists, shownPath, writeFilesAtomic, type Io } from '../output.js';
 
 interface Flags extends ProjectFlags {
   format?: string[];
@@ -81,7 +81,9 @@ async function runChart(io: Io, target: string, flags: Flags): Promise<number> {
   // Loaded here, not at the top, so that `dtors --version` and `--help` start fast.
   const [{ analyse, report }, { buildMatrices, checkOptions }, { buildManifest, MANIFEST, manifestOutputs }, { renderFiles, renderStdout }, { hasErrors }] =
     await Promise.all([import('../common.js'), import('../../chart/chart.js'), import('../../render/manifest.js'), import('../../render/outputs.js'), import('../../model/diagnostics.js')]);
-  const a = analyse(io, target, flags);
+  const status = progress(io, flags.quiet);
+  const a = analyse(io, target, flags, status);
+  status.done();
   if (!a.project || hasErrors(a.diagnostics)) return report(io, a.diagnostics, flags);
   const project = a.project;
   const d = project.chart;
@@ -109,20 +111,26 @@ async function runChart(io: Io, target: string, flags: Flags): Promise<number> {
     excel: flags.excel,
     raw: flags.raw,
   };
+  const themeCount = options.themes ? new Set(options.themes).size : project.frame.themes.length;
+  if (!flags.out && render.formats[0] === 'csv' && render.layout === 'wide' && themeCount !== 1) {
+    throw new UsageError('CSV on stdout holds one theme: add --theme ID, use --layout long, or write every theme with --out DIR');
+  }
   // Verbatim words appear in full-quote cells, the long layout's quote column and JSON entries only.
   options.verbatim = options.quotes !== 'none' && (options.quotes === 'full' || render.layout === 'long' || render.formats.includes('json'));
+  status.step('charting');
   const matrices = buildMatrices(project, a.segments, options);
 
   if (!flags.out) {
     const format = render.formats[0];
-    if (format === 'csv' && render.layout === 'wide' && matrices.length !== 1) {
-      throw new UsageError('CSV on stdout holds one theme: add --theme ID, use --layout long, or write every theme with --out DIR');
-    }
-    io.stdout.write(renderStdout(project, matrices, format, render));
+    const text = renderStdout(project, matrices, format, render);
+    status.done();
+    io.stdout.write(text);
     return code;
   }
 
+  status.step('rendering');
   const files = renderFiles(project, matrices, render);
+  status.done();
   const manifestOptions = {
     formats: render.formats,
     layout: render.layout,

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { addProjectOptions, type ProjectFlags } from '../options.js';
-import type { Io } from '../output.js';
+import { progress, type Io } from '../output.js';
 
 interface Flags extends ProjectFlags {
   strict?: boolean;
@@ -33,7 +33,9 @@ Examples:
 
 async function runValidate(io: Io, target: string, flags: Flags): Promise<number> {
   const [{ analyse, diagnosticJson, exitCode, report }, { sortDiagnostics }] = await Promise.all([import('../common.js'), import('../../model/diagnostics.js')]);
-  const a = analyse(io, target, flags);
+  const status = progress(io, flags.quiet);
+  const a = analyse(io, target, flags, status);
+  status.done();
   const diagnostics = flags.strict ? a.diagnostics.map((d) => ({ ...d, severity: 'error' as const })) : a.diagnostics;
   const code = exitCode(diagnostics);
   if (flags.format === 'json') {
