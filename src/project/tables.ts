@@ -27,9 +27,11 @@ const ROW_REF: Record<TableOptions['schema'], string> = {
   summaries: 'summaries',
 };
 
-function knownColumns(schema: TableOptions['schema']): string[] {
+/** The columns a table's row schema names, and those it requires. */
+function columns(schema: TableOptions['schema']): { known: string[]; required: string[] } {
   const s = schemaJson(schema);
-  return Object.keys(schema === 'annotations' ? s.definitions.annotation.properties : s.properties);
+  const row = schema === 'annotations' ? s.definitions.annotation : s;
+  return { known: Object.keys(row.properties), required: row.required };
 }
 
 /**
@@ -37,7 +39,7 @@ function knownColumns(schema: TableOptions['schema']): string[] {
  * left out, so one bad row does not hide the problems of the others.
  */
 export function readTable(file: string, text: string, opts: TableOptions): { rows: TableRow[]; header: string[]; diagnostics: Diagnostic[] } {
-  const known = knownColumns(opts.schema);
+  const { known, required } = columns(opts.schema);
   const diagnostics: Diagnostic[] = [];
   const rows: TableRow[] = [];
   const ref = ROW_REF[opts.schema];
@@ -51,7 +53,7 @@ export function readTable(file: string, text: string, opts: TableOptions): { row
       return { rows, header: known, diagnostics };
     }
     y.value.forEach((item, i) => {
-      const at = (field?: string) => y.locate(field === undefined ? [i] : [i, field], field === undefined ? 'value' : 'value');
+      const at = (field?: string) => y.locate(field === undefined ? [i] : [i, field], 'value');
       const ds = validate(ref, item, (p, t) => y.locate([i, ...p], t), { field: 'key', unknownAsWarning: true });
       diagnostics.push(...ds);
       if (ds.some((d) => d.severity === 'error')) return;
@@ -84,11 +86,10 @@ export function readTable(file: string, text: string, opts: TableOptions): { row
     rows.push({ values: r.values, at: r.at, source: noSource });
   }
   // A required column missing from the header is one problem, not one per row.
-  return { rows, header, diagnostics: collapseMissingColumns(diagnostics, () => (csv.header.length ? csv.headerAt(csv.header[0]) : { file, line: 1, col: 1 }), header, opts) };
+  return { rows, header, diagnostics: collapseMissingColumns(diagnostics, () => csv.headerAt(csv.header[0]), header, required) };
 }
 
-function collapseMissingColumns(ds: Diagnostic[], headerPos: () => Pos, header: string[], opts: TableOptions): Diagnostic[] {
-  const required: string[] = opts.schema === 'annotations' ? ['transcript', 'code'] : opts.schema === 'cases' ? ['case'] : ['case', 'code', 'summary'];
+function collapseMissingColumns(ds: Diagnostic[], headerPos: () => Pos, header: string[], required: string[]): Diagnostic[] {
   const absent = required.filter((c) => !header.includes(c));
   if (!absent.length) return ds;
   const out = ds.filter((d) => !(d.code === 'missing-field' && absent.some((c) => d.message.includes(`"${c}"`))));
