@@ -22,8 +22,8 @@ export interface ChartOptions {
   /** Chart only these coders' annotations; all when absent. */
   coders?: string[];
   /**
-   * Work out each entry's verbatim words and speaker. Default true; a renderer that shows no quotes
-   * can skip the work, which is most of the cost of charting a large project.
+   * Work out each entry's verbatim words and speaker. Default true; when no output shows quotes the
+   * work can be skipped.
    */
   verbatim?: boolean;
 }
