@@ -28,8 +28,8 @@ export function chartCommand(io: Io, done: (code: number) => void): Command {
   const cmd = new Command('chart')
     .summary('write Framework matrices: one chart per theme, a row per case, a column per sub-theme')
     .description(
-      'Charts the coded passages of a project as Framework matrices. Each cell holds the analyst\'s summaries with\n' +
-        'references back to transcript lines (P07:112-118, * marks a key quote), researcher notes as [Note: …], and\n' +
+      "Charts the coded passages of a project as Framework matrices. Each cell holds the analyst's summaries with " +
+        'references back to transcript lines (P07:112-118, * marks a key quote), researcher notes as [Note: …], and ' +
         'the cell states [not summarised], [not discussed] and [not asked].',
     )
     .argument('[project]', 'project folder or its dtors.yaml', '.')

@@ -24,13 +24,14 @@ function pointAtSchemas(dir: string): void {
 export function initCommand(io: Io, done: (code: number) => void): Command {
   return new Command('init')
     .summary('start a project: a small commented starter, or the bundled DTORS example')
+    .description('Creates a project in DIR, which must be new or empty: a small commented starter to replace with your own study, or with --example the bundled synthetic DTORS study.')
     .argument('[dir]', 'folder to create the project in', '.')
     .option('--example', 'copy the bundled synthetic DTORS example instead of the starter')
     .addHelpText(
       'after',
       `
 Examples:
-  dtors init my-study              a starter project to edit: dtors.yaml, frame.yaml, one transcript, coding
+  dtors init my-study              a starter to edit: dtors.yaml, frame.yaml, two transcripts, coding
   dtors init demo --example        the bundled example (16 interviews, two coders), ready to chart`,
     )
     .action((dir: string, flags: { example?: boolean }) => {

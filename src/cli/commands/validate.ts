@@ -11,7 +11,7 @@ export function validateCommand(io: Io, done: (code: number) => void): Command {
   const cmd = new Command('validate')
     .summary('check a project: every file, every coded passage, every reference')
     .description(
-      'Loads the project, checks every file against its schema, and locates every coded passage in its\n' +
+      'Loads the project, checks every file against its schema, and locates every coded passage in its ' +
         'transcript. Problems are reported as path:line:col: error CODE: message (see docs/errors.md).',
     )
     .argument('[project]', 'project folder or its dtors.yaml', '.')
