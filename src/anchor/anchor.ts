@@ -1,3 +1,4 @@
+import { relative, sep } from 'node:path';
 import { error, warning } from '../model/diagnostics.js';
 import type { Annotation, Diagnostic, Project, Segment, Transcript } from '../model/types.js';
 import { nearest } from '../nlp/distance.js';
@@ -36,11 +37,11 @@ export function anchorAll(project: Project): { segments: Segment[]; diagnostics:
       const s = anchorOne(a, t, fold, diagnostics);
       if (s && project.frame.nodes.has(a.code)) placed.push(s);
     }
-    diagnostics.push(...duplicates(placed));
+    diagnostics.push(...duplicates(placed, project.root));
     for (const s of placed) segments.push(s);
   }
   segments.sort((x, y) => x.annotation.index - y.annotation.index);
-  diagnostics.push(...duplicateIds(project.annotations));
+  diagnostics.push(...duplicateIds(project.annotations, project.root));
   return { segments, diagnostics };
 }
 
@@ -75,11 +76,22 @@ function anchorOne(a: Annotation, t: Transcript, fold: () => Folded, diagnostics
   }
   if (hits.length > 1) {
     diagnostics.push(
-      error('quote-ambiguous', `the quote occurs ${hits.length} times in "${t.id}" (at lines ${hits.slice(0, 5).map((h) => where(t, h)).join(', ')}${hits.length > 5 ? ', …' : ''})`, a.at('quote'), 'add "lines" to say which one is meant, or quote more words'),
+      error(
+        'quote-ambiguous',
+        `the quote occurs ${hits.length} times in "${t.id}" (at lines ${hits.slice(0, 5).map((h) => where(t, h)).join(', ')}${hits.length > 5 ? ', …' : ''})`,
+        a.at('quote'),
+        // Lines can only choose between occurrences that are on different lines.
+        new Set(hits.map((h) => where(t, h))).size === hits.length ? 'add "lines" to say which one is meant, or quote more words' : 'quote more words, so that it occurs once',
+      ),
     );
     return undefined;
   }
   return segment(a, t, hits[0]);
+}
+
+/** `annotations/amira.csv:12`: a place in another row, named relative to the project. */
+function place(root: string, p: { file: string; line: number }): string {
+  return `${relative(root, p.file).split(sep).join('/')}:${p.line}`;
 }
 
 /** Where a match is, as lines. */
@@ -106,7 +118,7 @@ function range(a: number, b: number): string {
  * The same passage coded to the same code by the same coder twice is almost always a copy-paste slip.
  * `segments` are one transcript's, in input order.
  */
-function duplicates(segments: Segment[]): Diagnostic[] {
+function duplicates(segments: Segment[], root: string): Diagnostic[] {
   const seen = new Map<string, Segment>();
   const out: Diagnostic[] = [];
   for (const s of segments) {
@@ -115,13 +127,13 @@ function duplicates(segments: Segment[]): Diagnostic[] {
     const prev = seen.get(key);
     if (prev) {
       const p = prev.annotation.at();
-      out.push(warning('duplicate-annotation', `the same passage is coded to ${a.code} twice${a.coder ? ` by ${a.coder}` : ''}`, a.at(), `also at ${p.file}:${p.line}`));
+      out.push(warning('duplicate-annotation', `the same passage is coded to ${a.code} twice${a.coder ? ` by ${a.coder}` : ''}`, a.at(), `also at ${place(root, p)}`));
     } else seen.set(key, s);
   }
   return out;
 }
 
-function duplicateIds(annotations: Annotation[]): Diagnostic[] {
+function duplicateIds(annotations: Annotation[], root: string): Diagnostic[] {
   const ids = new Map<string, Annotation>();
   const out: Diagnostic[] = [];
   for (const a of annotations) {
@@ -129,7 +141,7 @@ function duplicateIds(annotations: Annotation[]): Diagnostic[] {
     const prev = ids.get(a.id);
     if (prev) {
       const p = prev.at();
-      out.push(error('duplicate-annotation-id', `annotation id "${a.id}" is used twice`, a.at('id'), `also at ${p.file}:${p.line}`));
+      out.push(error('duplicate-annotation-id', `annotation id "${a.id}" is used twice`, a.at('id'), `also at ${place(root, p)}`));
     } else ids.set(a.id, a);
   }
   return out;

@@ -38,13 +38,20 @@ function render(cell: Cell, quotes: QuoteMode): string[] {
       }
       return out;
     }
-    default:
+    default: {
+      // Two coders' identical entries (same passage, summary and note) are one entry in the chart.
+      const seen = new Set<string>();
       for (const e of cell.entries) {
-        out.push(`${e.summary ?? '[not summarised]'} (${mark(e)})`);
+        const line = `${e.summary ?? '[not summarised]'} (${mark(e)})`;
+        const key = `${line}\u0000${e.note ?? ''}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push(line);
         if (e.note) out.push(`[Note: ${e.note}]`);
         quote(e);
       }
       return out;
+    }
   }
 }
 

@@ -23,7 +23,7 @@ export function analyse(io: Io, target: string | undefined, flags: ProjectFlags,
   // Theme names that would overwrite each other's chart files are a problem of the frame, so
   // validate reports them as well as chart.
   const diagnostics = [...loaded.diagnostics, ...anchored.diagnostics, ...slugClashes(loaded.project)];
-  if (!hasErrors(diagnostics)) diagnostics.push(...projectWarnings(loaded.project, anchored.segments));
+  diagnostics.push(...projectWarnings(loaded.project, { coverage: !hasErrors(diagnostics) }));
   return { ...loaded, diagnostics, segments: anchored.segments };
 }
 

@@ -46,7 +46,8 @@ Docs: README.md and docs/ (formats, commands, every diagnostic code in docs/erro
   const writeErr = (s: string) => io.stderr.write(s);
   for (const cmd of [initCommand(io, done), validateCommand(io, done), chartCommand(io, done)]) program.addCommand(cmd);
   const configure = (c: InstanceType<typeof Command>) => {
-    c.exitOverride().configureOutput({ writeOut, writeErr, outputError: (s, write) => write(s) });
+    // Usage errors read like every other message of dtors: `dtors: error: …`.
+    c.exitOverride().configureOutput({ writeOut, writeErr, outputError: (s, write) => write(`dtors: ${s}`) });
     c.commands.forEach(configure);
   };
   configure(program);

@@ -14,7 +14,7 @@ export class UsageError extends Error {}
 
 export function addProjectOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--encoding <name>', 'encoding of transcripts that are not UTF-8 (or UTF-16 with a BOM)').choices(['utf8', 'latin1', 'windows-1252']))
+    .addOption(new Option('--encoding <name>', 'how to read input files that are not UTF-8 (UTF-8 and UTF-16 files with a BOM are read as such)').choices(['utf8', 'latin1', 'windows-1252']))
     .addOption(new Option('--delimiter <char>', 'CSV delimiter of the input tables (default: detected from the header line)').argParser(parseDelimiter))
     .option('-q, --quiet', 'do not print warnings')
     .option('--no-color', 'no colour in messages (also: NO_COLOR=1)');

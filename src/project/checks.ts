@@ -1,13 +1,17 @@
 import { warning } from '../model/diagnostics.js';
-import type { Diagnostic, Project, Segment } from '../model/types.js';
+import type { Diagnostic, Project } from '../model/types.js';
 import { codeName } from './frame.js';
 
 /**
- * Warnings about a project that loads and anchors cleanly but is probably not what the analyst
- * meant: transcripts nobody coded, sub-themes never used, summaries at odds with the coding.
+ * Warnings about what is probably not what the analyst meant: transcripts nobody coded, sub-themes
+ * never used, summaries at odds with the coding. They come from the files as written, so they are
+ * reported together with any errors, in one pass; `coverage` (the never-coded warnings) only when
+ * there were no errors, since a rejected row would make its transcript or code look uncoded.
  */
-export function projectWarnings(project: Project, segments: Segment[]): Diagnostic[] {
-  const out: Diagnostic[] = [];
+export function projectWarnings(project: Project, opts: { coverage: boolean }): Diagnostic[] {
+  const out: Diagnostic[] = [...summaryWarnings(project)];
+  // What is never coded is only known when every row of the coding could be read.
+  if (!opts.coverage) return out;
   const codedTranscripts = new Set(project.annotations.map((a) => a.transcript));
   for (const t of project.transcripts.values()) {
     if (!codedTranscripts.has(t.id) && t.lineCount > 0) {
@@ -28,19 +32,21 @@ export function projectWarnings(project: Project, segments: Segment[]): Diagnost
       }
     }
   }
-  out.push(...summaryWarnings(project, segments));
   return out;
 }
 
 /** Recorded absences that coding contradicts, and summaries resting on no coded passage. */
-function summaryWarnings(project: Project, segments: Segment[]): Diagnostic[] {
+function summaryWarnings(project: Project): Diagnostic[] {
   if (project.summaries.length === 0) return [];
-  // The chart columns coded in each transcript; a case's cells are the union over its transcripts.
+  // The chart columns coded in each transcript, from the coding as written (so that a passage that
+  // failed to anchor, already reported, does not also make its summary look unsupported).
   const byTranscript = new Map<string, Set<string>>();
-  for (const s of segments) {
-    let cols = byTranscript.get(s.transcript.id);
-    if (!cols) byTranscript.set(s.transcript.id, (cols = new Set()));
-    cols.add(project.frame.nodes.get(s.annotation.code)!.column);
+  for (const a of project.annotations) {
+    const node = project.frame.nodes.get(a.code);
+    if (!node) continue;
+    let cols = byTranscript.get(a.transcript);
+    if (!cols) byTranscript.set(a.transcript, (cols = new Set()));
+    cols.add(node.column);
   }
   const transcriptsOf = new Map(project.cases.map((c) => [c.id, c.transcripts]));
   const isCoded = (caseId: string, col: string) => (transcriptsOf.get(caseId) ?? []).some((t) => byTranscript.get(t)?.has(col));

@@ -1,6 +1,7 @@
 /**
  * Bytes → text, to the contract: UTF-8 (BOM dropped), UTF-16 LE/BE when a BOM says so, and a clear
- * error at the first byte that is not UTF-8 otherwise, unless the user names a legacy encoding.
+ * error at the first byte that is not UTF-8 otherwise, unless the user names a legacy encoding for
+ * such files.
  */
 
 export type Encoding = 'utf8' | 'latin1' | 'windows-1252';
@@ -14,15 +15,14 @@ export function decode(bytes: Uint8Array, encoding: Encoding = 'utf8'): Decoded 
   if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) {
     return utf16(bytes.subarray(2), 'utf-16be');
   }
-  if (encoding !== 'utf8') {
-    // latin1 as a label means windows-1252 to the WHATWG decoder; "latin1" here is ISO-8859-1 proper.
-    if (encoding === 'latin1') return { ok: true, text: Buffer.from(bytes).toString('latin1'), encoding };
-    return { ok: true, text: windows1252(bytes), encoding };
-  }
   const body = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
   try {
     return { ok: true, text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(body), encoding: 'utf8' };
   } catch {
+    // A legacy encoding is the way out for files that are not UTF-8, and only for them: a project can
+    // mix old Windows exports with UTF-8 files.
+    if (encoding === 'latin1') return { ok: true, text: Buffer.from(bytes).toString('latin1'), encoding };
+    if (encoding === 'windows-1252') return { ok: true, text: windows1252(bytes), encoding };
     const at = firstInvalidUtf8(body) + (body === bytes ? 0 : 3);
     return { ok: false, offset: at, reason: `byte 0x${bytes[at]?.toString(16).padStart(2, '0')} at offset ${at} is not valid UTF-8` };
   }

@@ -24,13 +24,15 @@ export function sha256(data: Uint8Array | string): string {
  */
 export function readTextFile(
   path: string,
-  opts: { encoding?: Encoding; what: string; from?: Pos },
+  opts: { encoding?: Encoding; what: string; from?: Pos; shown?: string },
 ): { file?: TextFile; diagnostics: Diagnostic[] } {
+  // Messages name the file as the user wrote it (relative to the project), not by its absolute path.
+  const shown = opts.shown ?? path;
   let bytes: Buffer;
   try {
     const st = statSync(path);
     if (st.isDirectory()) {
-      return { diagnostics: [error('not-a-file', `${opts.what} ${path} is a folder, not a file`, opts.from ?? { file: path })] };
+      return { diagnostics: [error('not-a-file', `${opts.what} ${shown} is a folder, not a file`, opts.from ?? { file: path })] };
     }
     if (st.size > MAX_INPUT_BYTES) {
       return {
@@ -43,9 +45,9 @@ export function readTextFile(
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') {
-      return { diagnostics: [error('missing-file', `${opts.what} not found: ${path}`, opts.from ?? { file: path })] };
+      return { diagnostics: [error('missing-file', `${opts.what} not found: ${shown}`, opts.from ?? { file: path })] };
     }
-    return { diagnostics: [error('unreadable-file', `cannot read ${opts.what} ${path}: ${(e as Error).message}`, opts.from ?? { file: path })] };
+    return { diagnostics: [error('unreadable-file', `cannot read ${opts.what} ${shown}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, opts.from ?? { file: path })] };
   }
   const d = decode(bytes, opts.encoding);
   if (!d.ok) {

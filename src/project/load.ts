@@ -17,7 +17,7 @@ export const PROJECT_FILE = 'dtors.yaml';
 export interface LoadOptions {
   /** How to name the project in messages (what the user typed); default: the path given. */
   display?: string;
-  /** Encoding of transcripts that are not UTF-8 or UTF-16 with a BOM. */
+  /** Encoding of input files that are not UTF-8 (nor UTF-16 with a BOM); UTF-8 files are read as such. */
   encoding?: Encoding;
   /** CSV delimiter; detected from the header line when not given. */
   delimiter?: string;
@@ -56,7 +56,7 @@ export function loadProject(target: string, opts: LoadOptions = {}): Loaded {
   const inputs: InputFile[] = [];
   const rel = (p: string) => relative(root, p).split(sep).join('/');
 
-  const cfgFile = readTextFile(configPath, { what: 'project file' });
+  const cfgFile = readTextFile(configPath, { what: 'project file', encoding: opts.encoding });
   if (!cfgFile.file) return { diagnostics: cfgFile.diagnostics };
   inputs.push({ path: rel(configPath), sha256: cfgFile.file.sha256 });
   const cfgYaml = parseYaml(cfgFile.file.text, configPath);
@@ -108,7 +108,7 @@ export function loadProject(target: string, opts: LoadOptions = {}): Loaded {
 
   let frame: Frame | undefined;
   const framePath = resolve(root, cfg.frame);
-  const fr = readTextFile(framePath, { what: 'frame', from: configAt(['frame']) });
+  const fr = readTextFile(framePath, { what: 'frame', from: configAt(['frame']), encoding: opts.encoding, shown: cfg.frame });
   diagnostics.push(...fr.diagnostics);
   if (fr.file) {
     inputs.push({ path: rel(framePath), sha256: fr.file.sha256 });
@@ -120,7 +120,7 @@ export function loadProject(target: string, opts: LoadOptions = {}): Loaded {
   const annotations: Annotation[] = [];
   const annotationFiles = expand(root, list(cfg.annotations), ['annotations'], configAt, diagnostics, /\.(csv|tsv|ya?ml)$/i, 'annotation files');
   for (const path of annotationFiles) {
-    const r = readTextFile(path, { what: 'annotation file' });
+    const r = readTextFile(path, { what: 'annotation file', encoding: opts.encoding });
     diagnostics.push(...r.diagnostics);
     if (!r.file) continue;
     inputs.push({ path: rel(path), sha256: r.file.sha256 });
@@ -135,7 +135,7 @@ export function loadProject(target: string, opts: LoadOptions = {}): Loaded {
   const optionalTable = (key: 'cases' | 'summaries', what: string, extra: { openColumns?: boolean } = {}) => {
     if (cfg[key] === undefined) return undefined;
     const path = resolve(root, cfg[key]);
-    const r = readTextFile(path, { what, from: configAt([key]) });
+    const r = readTextFile(path, { what, from: configAt([key]), encoding: opts.encoding, shown: cfg[key] });
     diagnostics.push(...r.diagnostics);
     if (!r.file) return undefined;
     inputs.push({ path: rel(path), sha256: r.file.sha256 });
@@ -147,11 +147,14 @@ export function loadProject(target: string, opts: LoadOptions = {}): Loaded {
   const casesTable = optionalTable('cases', 'cases file', { openColumns: true });
   const listed = casesTable ? toCases(casesTable.rows, casesTable.header) : { cases: [] as Case[], attributeNames: [] as string[] };
   const attributeNames = listed.attributeNames;
-  const cases = resolveCases(listed.cases, cfg.cases !== undefined, transcripts, unreadable, diagnostics);
+  // A cases file that could not be read is reported once; charting goes on as if there were none,
+  // rather than reporting every case, attribute and transcript that depends on it.
+  const casesRead = cfg.cases === undefined || casesTable !== undefined;
+  const cases = resolveCases(listed.cases, cfg.cases !== undefined && casesRead, transcripts, unreadable, diagnostics);
 
   const summariesTable = optionalTable('summaries', 'summaries file');
   let summaries: CellSummary[] = summariesTable ? toSummaries(summariesTable.rows) : [];
-  if (frame) summaries = checkSummaries(summaries, frame, cases, diagnostics);
+  if (frame) summaries = checkSummaries(summaries, frame, casesRead ? cases : undefined, diagnostics);
 
   if (!frame) return { configAt, diagnostics };
   const chart: ChartDefaults = {};
@@ -162,7 +165,7 @@ export function loadProject(target: string, opts: LoadOptions = {}): Loaded {
   if (cfg.chart?.coders !== undefined) chart.coders = list(cfg.chart.coders);
   for (const key of ['sort', 'attributes'] as const) {
     (chart[key] ?? []).forEach((a, i) => {
-      if (!attributeNames.includes(a)) diagnostics.push(unknownAttribute(a, attributeNames, configAt(['chart', key, ...(Array.isArray(cfg.chart[key]) ? [i] : [])])));
+      if (casesRead && !attributeNames.includes(a)) diagnostics.push(unknownAttribute(a, attributeNames, configAt(['chart', key, ...(Array.isArray(cfg.chart[key]) ? [i] : [])])));
     });
   }
 
@@ -269,7 +272,8 @@ function resolveCases(cases: Case[], fromFile: boolean, transcripts: Map<string,
     }
     const named = c.transcripts;
     c.transcripts = kept;
-    if (kept.length === 0 && !named.some((t) => unreadable.has(t))) {
+    // No warning when an error already explains why the case has no transcript left.
+    if (kept.length === 0 && !named.some((t) => unreadable.has(t) || owner.has(t))) {
       diagnostics.push(
         warning('case-without-transcript', `case "${c.id}" has no transcript`, c.at('case'), `name its transcripts in the "transcripts" column, or add transcripts/${c.id}.txt`),
       );
@@ -288,12 +292,12 @@ function resolveCases(cases: Case[], fromFile: boolean, transcripts: Map<string,
   return out;
 }
 
-function checkSummaries(summaries: CellSummary[], frame: Frame, cases: Case[], diagnostics: Diagnostic[]): CellSummary[] {
-  const caseIds = new Set(cases.map((c) => c.id));
+function checkSummaries(summaries: CellSummary[], frame: Frame, cases: Case[] | undefined, diagnostics: Diagnostic[]): CellSummary[] {
+  const caseIds = cases && new Set(cases.map((c) => c.id));
   const seen = new Map<string, CellSummary>();
   const out: CellSummary[] = [];
   for (const s of summaries) {
-    if (!caseIds.has(s.case)) {
+    if (caseIds && !caseIds.has(s.case)) {
       const near = nearest(s.case, caseIds);
       diagnostics.push(error('unknown-case', `unknown case "${s.case}"`, s.at('case'), near.length ? `did you mean "${near[0]}"?` : undefined));
       continue;
@@ -324,6 +328,11 @@ export function unknownCode(code: string, frame: Frame, pos: Pos): Diagnostic {
   const excel = frame.order.filter((id) => /^\d+(\.\d+)*0$/.test(id) && id.replace(/0+$/, '') === code);
   const names = [...new Set([...excel, ...near])].map((id) => `${codeName(frame, id)}`);
   let hint = names.length ? `did you mean ${names.join(' or ')}?` : undefined;
+  // 3.1 for a theme 3 that has no sub-themes: the passage belongs to the theme itself.
+  const parent = code.includes('.') ? code.slice(0, code.lastIndexOf('.')) : undefined;
+  if (parent && frame.nodes.has(parent) && !frame.order.some((id) => frame.nodes.get(id)!.parent === parent)) {
+    hint = `${codeName(frame, parent)} has no sub-themes: code the passage to ${parent}`;
+  }
   if (excel.length) hint = `${hint} (a spreadsheet may have turned ${excel[0]} into the number ${code}; format the column as text)`;
   return error('unknown-code', `unknown code "${code}"`, pos, hint);
 }

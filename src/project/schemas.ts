@@ -124,12 +124,16 @@ function toDiagnostic(e: ErrorObject, locate: Locate, opts: ValidateOptions): Di
         `${name} must be one of: ${((e.params as any).allowedValues as unknown[]).join(', ')}`,
         locate(path, 'value'),
       );
-    case 'pattern':
+    case 'pattern': {
+      // "02-Mar" in a lines column: a spreadsheet read 2-3 as a date.
+      const dated = last === 'lines' && /[A-Za-z]/.test(String(e.data));
       return error(
         'invalid-value',
         `${name} ${PATTERN_HELP[String(last)] ?? `must match ${(e.params as any).pattern}`}`,
         locate(path, 'value'),
+        dated ? 'a spreadsheet may have turned the range into a date: use the "start" and "end" columns instead' : undefined,
       );
+    }
     case 'minLength':
     case 'minItems':
       return error('invalid-value', `${name} must not be empty`, locate(path, 'value'));

@@ -28,9 +28,17 @@ export function parseYaml(text: string, file: string): YamlFile {
     return { file, line: p.line, col: p.col };
   };
   const diagnostics: Diagnostic[] = [];
+  // After the first syntax error the parser's further complaints are mostly echoes of it: report
+  // that one (with a hint where the cause is common), and every duplicate key.
+  let syntax = false;
   for (const e of doc.errors) {
-    const msg = cleanMessage(e.message);
-    diagnostics.push(e.code === 'DUPLICATE_KEY' ? error('duplicate-key', msg, at(e.pos[0])) : error('yaml-syntax', msg, at(e.pos[0])));
+    if (e.code === 'DUPLICATE_KEY') {
+      const key = text.slice(e.pos[0]).split(/[:\n]/)[0].trim();
+      diagnostics.push(error('duplicate-key', `the key "${key}" appears twice in the same mapping`, at(e.pos[0]), 'remove one of them; YAML would otherwise keep only one value'));
+    } else if (!syntax) {
+      syntax = true;
+      diagnostics.push(error('yaml-syntax', cleanMessage(e.message), at(e.pos[0]), YAML_HINTS[e.code]));
+    }
   }
   const locate: Locate = (path, target) => {
     const found = find(doc, path, target);
@@ -53,6 +61,13 @@ export function parseYaml(text: string, file: string): YamlFile {
   }
   return { value, diagnostics, locate, source };
 }
+
+const YAML_HINTS: Record<string, string> = {
+  TAB_AS_INDENT: 'indent with spaces: YAML does not allow tabs for indentation',
+  BAD_INDENT: 'check the indentation of this line and the one above (spaces only, the same depth for items of one list)',
+  MISSING_CHAR: 'a quote or bracket opened here is not closed',
+  MULTILINE_IMPLICIT_KEY: 'a value that runs over several lines needs quotes, or a key is missing its colon',
+};
 
 /** yaml's messages end with " at line L, column C" (positions are given separately). */
 function cleanMessage(m: string): string {

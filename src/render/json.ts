@@ -31,6 +31,15 @@ export function renderJson(matrices: Matrix[], quotes: QuoteMode, title?: string
   return JSON.stringify(doc, null, 2) + '\n';
 }
 
+/**
+ * The long layout as JSON: typed where the CSV cannot be (`start`/`end` numbers, `key` a boolean), and
+ * null where a value is absent, as in the rows that hold a cell summary.
+ */
 export function renderJsonLong(header: string[], rows: string[][]): string {
-  return JSON.stringify(rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]]))), null, 2) + '\n';
+  const typed = (h: string, v: string): unknown => {
+    if (h === 'start' || h === 'end') return v === '' ? null : Number(v);
+    if (h === 'key') return v === 'yes';
+    return v === '' ? null : v;
+  };
+  return JSON.stringify(rows.map((r) => Object.fromEntries(header.map((h, i) => [h, typed(h, r[i])]))), null, 2) + '\n';
 }

@@ -78,6 +78,14 @@ describe('buildMatrices', () => {
     ]);
   });
 
+  it('shows two coders\' identical entries once', async () => {
+    const { writeProject } = await import('../helpers.js');
+    const dir = writeProject({ 'a.csv': 'transcript,code,lines,summary,coder\nP1,1.1,2,Wants a script,a\nP1,1.1,2,Wants a script,b\nP1,1.1,2,Wants a script now,b\nP2,1.2,2,x,a\n' });
+    const l = await loadProject(dir);
+    const m = buildMatrices(l.project!, anchorAll(l.project!).segments, base);
+    expect(cellLines(m[0].rows[0].cells[0], 'marked')).toEqual(['Wants a script (P1:2)', 'Wants a script now (P1:2)']);
+  });
+
   it('filters by coder', () => {
     expect(cell({ coders: ['sam'] }, '1', 'P2', '1.1').lines).toEqual(['Script dose raised (P2:2-3)']);
   });

@@ -12,7 +12,10 @@ const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).ver
 const CASES: { name: string; args: string[]; code: number; stdout?: string | RegExp; stderr?: string | RegExp }[] = [
   { name: 'version', args: ['--version'], code: 0, stdout: `${VERSION}\n` },
   { name: 'no arguments prints usage', args: [], code: 2, stderr: /Usage: dtors/ },
-  { name: 'unknown flag', args: ['chart', '--bogus'], code: 2, stderr: "error: unknown option '--bogus'\n" },
+  { name: 'unknown flag', args: ['chart', '--bogus'], code: 2, stderr: "dtors: error: unknown option '--bogus'\n" },
+  { name: 'unknown coder', args: ['chart', BASIC, '--coder', 'alx'], code: 2, stderr: /error unknown-coder: no annotations are by coder "alx"\n  hint: did you mean "alex"\? coders: alex, sam/ },
+  { name: 'no case matches --where', args: ['chart', BASIC, '--where', 'route=none', '-t', '2'], code: 0, stderr: /warning no-cases: no case matches the --where filters/ },
+  { name: 'long layout as typed JSON', args: ['chart', BASIC, '--layout', 'long', '-f', 'json'], code: 0, stdout: /"start": 2,\n\s+"end": 3,\n\s+"key": true,/ },
   { name: 'missing project', args: ['chart', 'no/such/dir'], code: 2, stderr: /^dtors: error project-not-found: no such file or folder: no\/such\/dir\n  hint: / },
   { name: 'chart as Markdown', args: ['chart', BASIC], code: 0, stdout: expected('chart.md'), stderr: '' },
   { name: 'chart as JSON', args: ['chart', BASIC, '-f', 'json'], code: 0, stdout: expected('chart.json') },
@@ -163,7 +166,7 @@ describe('chart --out and --check', () => {
     expect(stale.code).toBe(1);
     expect(stale.stderr).toBe(
       'charts/2-outcomes.csv: stale\ncharts/2-outcomes.md: stale\ncharts/manifest.json: stale\n' +
-        'dtors: 3 of the charts in charts are out of date; run the same command without --check to update them\n',
+        'dtors: 3 files in charts are out of date; run the same command without --check to update them\n',
     );
     expect(snapshotDir(out)).toEqual(before);
   });
@@ -207,6 +210,21 @@ describe('chart --out and --check', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 
+  it('a format named twice is written once', () => {
+    const out = join(tempDir(), 'charts');
+    expect(runBinary(['chart', BASIC, '--out', out, '-f', 'csv,markdown,csv']).code).toBe(0);
+    expect(readdirSync(out)).toHaveLength(5);
+  });
+
+  it('reads transcripts that are not UTF-8 with --encoding, and UTF-8 ones as UTF-8', async () => {
+    const dir = writeProject({ 't/P2.txt': Uint8Array.from([...Buffer.from('INT: Hello?\nRESP: Support mostly, caf'), 0xe9, 0x0a]), 't/P1.txt': 'INT: Hello?\nRESP: I wanted a script \u2019.\nRESP: And support from my keyworker.\n' });
+    expect((await runInProcess(['validate', dir])).stderr).toMatch(/t\/P2\.txt: error invalid-encoding: transcript is not valid text: byte 0xe9 at offset 37/);
+    const r = await runInProcess(['chart', dir, '--encoding', 'windows-1252', '--quotes', 'full', '-t', '1']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('"Support mostly, café" (P2:2)');
+    expect(r.stdout).toContain('"I wanted a script \u2019." (P1:2)');
+  });
+
   it('--excel writes a BOM and CRLF; --raw leaves formulas alone', () => {
     const excel = runBinary(['chart', BASIC, '-t', '2', '-f', 'csv', '--excel']).stdout;
     expect(excel.startsWith('\ufeffcase,route,2.1 Use\r\n')).toBe(true);
@@ -237,6 +255,14 @@ describe('pipes and init', () => {
     const ex = join(tempDir(), 'demo');
     expect(runBinary(['init', ex, '--example']).code).toBe(0);
     expect(runBinary(['chart', ex, '--out', join(ex, 'charts'), '--check']).code).toBe(0);
+  });
+
+  it('init refuses a file', () => {
+    const file = join(tempDir(), 'f');
+    writeFileSync(file, 'x');
+    const r = runBinary(['init', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^dtors: error: .* is a file; name a new or empty folder\n$/);
   });
 
   it('init refuses a folder that is not empty', () => {

@@ -26,7 +26,7 @@ describe('decode', () => {
   });
 
   it('decodes Windows-1252 when asked', () => {
-    expect(decode(bytes(0x63, 0x61, 0x66, 0xe9, 0x93, 0x94), 'windows-1252')).toMatchObject({ ok: true, text: 'caf\u00e9\u201c\u201d' });
+    expect(decode(bytes(0x63, 0x61, 0x66, 0xe9, 0x20, 0x93, 0x94), 'windows-1252')).toMatchObject({ ok: true, text: 'caf\u00e9 \u201c\u201d' });
     expect(decode(bytes(0x63, 0xe9), 'latin1')).toMatchObject({ ok: true, text: 'cé' });
   });
 
@@ -35,5 +35,13 @@ describe('decode', () => {
     expect(firstInvalidUtf8(bytes(0xed, 0xa0, 0x80))).toBe(0);
     expect(firstInvalidUtf8(bytes(0x61, 0x62, 0xe2, 0x82))).toBe(2);
     expect(firstInvalidUtf8(new TextEncoder().encode('ok 🙂 ok'))).toBe(10);
+  });
+});
+
+describe('--encoding', () => {
+  it('applies only to files that are not UTF-8', () => {
+    const utf8 = new TextEncoder().encode('you\u2019re');
+    expect(decode(utf8, 'windows-1252')).toMatchObject({ ok: true, text: 'you\u2019re', encoding: 'utf8' });
+    expect(decode(Uint8Array.from([0x79, 0x92, 0x72, 0x65]), 'windows-1252')).toMatchObject({ ok: true, text: 'y\u2019re', encoding: 'windows-1252' });
   });
 });

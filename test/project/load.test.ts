@@ -14,7 +14,7 @@ function check(files: Record<string, string | Uint8Array | null>) {
   if (loaded.project) {
     const a = anchorAll(loaded.project);
     ds.push(...a.diagnostics);
-    if (!ds.some((d) => d.severity === 'error')) ds.push(...projectWarnings(loaded.project, a.segments));
+    ds.push(...projectWarnings(loaded.project, { coverage: !ds.some((d) => d.severity === 'error') }));
   }
   return sortDiagnostics(ds).map((d) => [d.severity, d.code, d.file ? d.file.slice(dir.length + 1) : null, d.line ?? null, d.col ?? null, d.hint ?? null]);
 }
@@ -79,11 +79,19 @@ const CASES: [string, Record<string, string | Uint8Array | null>, [string, strin
   }, [
     ['error', 'unknown-case', 's.csv', 2, 1],
     ['error', 'unknown-code', 's.csv', 3, 4],
+    ['warning', 'absence-contradicted', 's.csv', 4, 8],
     ['error', 'duplicate-summary', 's.csv', 5, 8],
   ]],
   ['speaker pattern that is not a regular expression', { 'dtors.yaml': 'version: 1\ntranscripts: t/\nframe: frame.yaml\nannotations: [a.csv]\nspeakers:\n  pattern: "([A-Z]+"\n' }, [
     ['error', 'invalid-pattern', 'dtors.yaml', 6, 12],
   ]],
+  ['a missing cases file is one error, not a cascade', { 'dtors.yaml': 'version: 1\ntranscripts: t/\nframe: frame.yaml\nannotations: [a.csv]\ncases: case.csv\nchart:\n  sort: [route]\n' }, [
+    ['error', 'missing-file', 'dtors.yaml', 5, 8],
+  ]],
+  ['a transcript in two cases leaves no spurious warning', { 'cases.csv': 'case,transcripts\nP1,P1;P2\nP2,P2\n' }, [
+    ['error', 'transcript-in-two-cases', 'cases.csv', 3, 4],
+  ]],
+  ['tabs in YAML: one error with a hint', { 'frame.yaml': 'themes:\n\t- id: "1"\n\t  label: x\n' }, [['error', 'yaml-syntax', 'frame.yaml', 2, 1]]],
   ['glob that matches nothing', { 'dtors.yaml': 'version: 1\ntranscripts: t/\nframe: frame.yaml\nannotations: [a.csv, b/*.csv]\n' }, [['error', 'no-match', 'dtors.yaml', 4, 22]]],
 ];
 

@@ -64,7 +64,7 @@ Examples:
 }
 
 async function runChart(io: Io, target: string, flags: Flags): Promise<number> {
-  const formats = (flags.format ?? []).map((f) => {
+  const formats = [...new Set(flags.format ?? [])].map((f) => {
     if (!FORMATS.includes(f as Format)) throw new UsageError(`unknown format "${f}" (choose markdown, csv or json)`);
     return f as Format;
   });
@@ -79,7 +79,7 @@ async function runChart(io: Io, target: string, flags: Flags): Promise<number> {
   }
 
   // Loaded here, not at the top, so that `dtors --version` and `--help` start fast.
-  const [{ analyse, report }, { buildMatrices, checkOptions }, { buildManifest, MANIFEST, manifestOutputs }, { renderFiles, renderStdout }, { hasErrors }] =
+  const [{ analyse, report }, { buildMatrices, checkOptions }, { buildManifest, MANIFEST, manifestOutputs }, { renderFiles, renderStdout }, { hasErrors, warning }] =
     await Promise.all([import('../common.js'), import('../../chart/chart.js'), import('../../render/manifest.js'), import('../../render/outputs.js'), import('../../model/diagnostics.js')]);
   const status = progress(io, flags.quiet);
   const a = analyse(io, target, flags, status);
@@ -119,6 +119,10 @@ async function runChart(io: Io, target: string, flags: Flags): Promise<number> {
   options.verbatim = options.quotes !== 'none' && (options.quotes === 'full' || render.layout === 'long' || render.formats.includes('json'));
   status.step('charting');
   const matrices = buildMatrices(project, a.segments, options);
+  if (options.where.length && matrices.length && matrices[0].rows.length === 0) {
+    status.done();
+    report(io, [warning('no-cases', 'no case matches the --where filters; the charts have no rows', undefined, `attributes: ${project.attributeNames.join(', ')}`)], flags);
+  }
 
   if (!flags.out) {
     const format = render.formats[0];
@@ -161,7 +165,8 @@ async function runChart(io: Io, target: string, flags: Flags): Promise<number> {
     }
     for (const p of problems) io.stderr.write(`${p}\n`);
     if (problems.length) {
-      io.stderr.write(`dtors: ${problems.length} of the charts in ${shownPath(io, outDir)} are out of date; run the same command without --check to update them\n`);
+      const n = problems.length;
+      io.stderr.write(`dtors: ${n} ${n === 1 ? 'file' : 'files'} in ${shownPath(io, outDir)} ${n === 1 ? 'is' : 'are'} out of date; run the same command without --check to update them\n`);
       return 1;
     }
     if (!flags.quiet) io.stderr.write(`dtors: ${all.length} files in ${shownPath(io, outDir)} are up to date\n`);

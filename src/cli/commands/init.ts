@@ -1,4 +1,4 @@
-import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
@@ -36,6 +36,9 @@ Examples:
     )
     .action((dir: string, flags: { example?: boolean }) => {
       const target = resolve(io.cwd, dir);
+      if (existsSync(target) && !statSync(target).isDirectory()) {
+        throw new UsageError(`${shownPath(io, target)} is a file; name a new or empty folder`);
+      }
       if (existsSync(join(target, 'dtors.yaml'))) {
         throw new UsageError(`${shownPath(io, target)} already has a dtors.yaml; choose an empty folder`);
       }
