@@ -183,25 +183,41 @@ function toEntry(seg: Segment, interviewer: boolean, verbatim: boolean): Entry {
  * turns each piece is prefixed with its speaker, so a quote never puts words in the wrong mouth.
  */
 function quoteOf(t: Transcript, seg: Segment, interviewer: boolean): { text?: string; speaker?: string } {
-  const pieces: { turn: number; text: string }[] = [];
+  // `gap`: interviewer words were left out just before this piece (--no-interviewer).
+  const pieces: { turn: number; text: string; gap: boolean }[] = [];
+  let skipped = false;
   for (let l = seg.startLine; l <= seg.endLine; l++) {
     const ti = t.lineTurn[l - 1];
     const turn = ti >= 0 ? t.turns[ti] : undefined;
-    if (!interviewer && turn?.interviewer) continue;
     const ls = t.lineStarts[l - 1];
     const le = lineEnd(t, l);
     let from = Math.max(ls, seg.start);
     const to = Math.min(le, seg.end);
     if (turn && turn.line === l - 1) from = Math.max(from, turn.textStart);
-    if (to <= from) continue;
+    if (to <= from || !/\S/.test(t.text.slice(from, to))) continue;
+    if (!interviewer && turn?.interviewer) {
+      skipped = pieces.length > 0;
+      continue;
+    }
     const words = t.text.slice(from, to);
     const last = pieces[pieces.length - 1];
-    if (last && last.turn === ti) last.text += ' ' + words;
-    else pieces.push({ turn: ti, text: words });
+    if (last && last.turn === ti && !skipped) last.text += ' ' + words;
+    else pieces.push({ turn: ti, text: words, gap: skipped });
+    skipped = false;
   }
-  const clean = pieces.map((p) => ({ ...p, text: p.text.replace(/[\s\u00a0]+/g, ' ').trim() })).filter((p) => p.text);
-  if (!clean.length) return {};
-  const speaker = clean[0].turn >= 0 ? t.turns[clean[0].turn].label : undefined;
-  if (clean.length === 1) return { text: clean[0].text, speaker };
-  return { text: clean.map((p) => (p.turn >= 0 ? `${t.turns[p.turn].label}: ${p.text}` : p.text)).join(' / '), speaker };
+  for (const p of pieces) p.text = p.text.replace(/[\s\u00a0]+/g, ' ').trim();
+  if (!pieces.length) return {};
+  const label = (p: { turn: number }) => (p.turn >= 0 ? t.turns[p.turn].label : undefined);
+  const speaker = label(pieces[0]);
+  // One speaker: the words alone, with […] where the interviewer was cut. Several: each piece is
+  // prefixed with its speaker, so a quote never puts words in the wrong mouth.
+  const oneVoice = pieces.every((p) => label(p) === speaker);
+  const text = pieces
+    .map((p, i) => {
+      const sep = i === 0 ? '' : p.gap ? ' […] ' : ' / ';
+      const who = oneVoice || p.turn < 0 ? '' : `${label(p)}: `;
+      return sep + who + p.text;
+    })
+    .join('');
+  return { text, speaker };
 }

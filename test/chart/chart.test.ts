@@ -86,6 +86,19 @@ describe('buildMatrices', () => {
     expect(cellLines(m[0].rows[0].cells[0], 'marked')).toEqual(['Wants a script (P1:2)', 'Wants a script now (P1:2)']);
   });
 
+  it('marks where interviewer words were cut from a quote', async () => {
+    const { writeProject } = await import('../helpers.js');
+    const dir = writeProject({
+      't/P1.txt': 'INT: Hello?\nRESP: I wanted a script.\nINT: And?\nRESP: And support.\n',
+      'a.csv': 'transcript,code,lines\nP1,1.1,1-4\nP1,1.2,2\nP2,1.2,2\n',
+    });
+    const l = await loadProject(dir);
+    const segs = anchorAll(l.project!).segments;
+    const quoteOf = (interviewer: boolean) => buildMatrices(l.project!, segs, { ...base, interviewer })[0].rows[0].cells[0].entries[0].quote;
+    expect(quoteOf(false)).toBe('I wanted a script. […] And support.');
+    expect(quoteOf(true)).toBe('INT: Hello? / RESP: I wanted a script. / INT: And? / RESP: And support.');
+  });
+
   it('filters by coder', () => {
     expect(cell({ coders: ['sam'] }, '1', 'P2', '1.1').lines).toEqual(['Script dose raised (P2:2-3)']);
   });
