@@ -32,9 +32,15 @@ function render(cell: Cell, quotes: QuoteMode): string[] {
       const text = cell.state === 'cell-summary' ? cell.summary! : `[${cell.state.replace('-', ' ')}]`;
       out.push(cell.entries.length ? `${text} (${refList(cell.entries, quotes)})` : text);
       if (cell.note) out.push(`[Note: ${cell.note}]`);
+      // Notes and quotes of the passages the summary rests on, each once (two coders, one passage).
+      const shown = new Set<string>();
+      const once = (line: string) => {
+        if (!shown.has(line)) out.push(line);
+        shown.add(line);
+      };
       for (const e of cell.entries) {
-        if (e.note) out.push(`[Note: ${e.note} (${e.ref})]`);
-        quote(e);
+        if (e.note) once(`[Note: ${e.note} (${e.ref})]`);
+        if (quotes === 'full' && e.quote) once(`"${e.quote}" (${e.ref})`);
       }
       return out;
     }

@@ -1,8 +1,7 @@
 import { error } from '../model/diagnostics.js';
 import type { Cell, Column, Entry, Matrix, Row } from '../model/matrix.js';
 import type { Case, CellSummary, Diagnostic, Project, QuoteMode, Segment, Transcript } from '../model/types.js';
-import { nearest } from '../nlp/distance.js';
-import { unknownAttribute } from '../project/load.js';
+import { unknownAttribute, unknownCoder } from '../project/load.js';
 import { naturalCompare } from '../project/text.js';
 import { codePointOffset, lineEnd } from '../project/transcript.js';
 
@@ -37,12 +36,7 @@ export function checkOptions(project: Project, o: ChartOptions): Diagnostic[] {
     if (!attrs.includes(a)) out.push(unknownAttribute(a, attrs));
   }
   const coders = new Set(project.annotations.map((a) => a.coder).filter((c): c is string => c !== undefined));
-  for (const c of o.coders ?? []) {
-    if (coders.has(c)) continue;
-    const near = nearest(c, coders);
-    const known = [...coders].sort(naturalCompare).join(', ') || 'none (the coding has no coder column)';
-    out.push(error('unknown-coder', `no annotations are by coder "${c}"`, undefined, `${near.length ? `did you mean "${near[0]}"? ` : ''}coders: ${known}`));
-  }
+  for (const c of o.coders ?? []) if (!coders.has(c)) out.push(unknownCoder(c, coders));
   for (const t of o.themes ?? []) {
     if (project.frame.themes.some((x) => x.id === t)) continue;
     const node = project.frame.nodes.get(t);

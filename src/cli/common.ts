@@ -43,11 +43,11 @@ export function exitCode(diagnostics: Diagnostic[]): number {
 }
 
 /**
- * Colour only on a terminal, never with NO_COLOR (any value) or TERM=dumb or --no-color, and only on
+ * Colour only on a terminal, never with NO_COLOR set (to anything but "") or TERM=dumb or --no-color, and only on
  * stderr: stdout is data. chalk's own detection ignores NO_COLOR, so the level is decided here.
  */
 export function colours(io: Io, enabled: boolean): InstanceType<typeof Chalk> {
-  const on = enabled && io.stderrIsTTY && io.env.NO_COLOR === undefined && io.env.TERM !== 'dumb';
+  const on = enabled && io.stderrIsTTY && !io.env.NO_COLOR && io.env.TERM !== 'dumb';
   return new Chalk({ level: on ? 1 : 0 });
 }
 

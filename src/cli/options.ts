@@ -26,6 +26,11 @@ function parseDelimiter(v: string): string {
   return v;
 }
 
+/** A repeatable flag whose values may contain commas (`--where "area=North, East"`). */
+export function repeat(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
 /** `a,b` and repeated flags alike become one list. */
 export function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), ...value.split(',').map((s) => s.trim()).filter(Boolean)];

@@ -72,7 +72,13 @@ export function writeFilesAtomic(dir: string, files: { name: string; content: st
     });
     for (const s of staged) renameSync(s.tmp, s.target);
     temps.length = 0;
-    for (const r of remove) rmSync(join(dir, r), { force: true });
+    for (const r of remove) {
+      try {
+        rmSync(join(dir, r), { force: true });
+      } catch {
+        // Something else now stands where an old chart was (a folder): leave it; the new charts are written.
+      }
+    }
   } catch (e) {
     for (const t of temps) {
       try {

@@ -12,13 +12,14 @@ export function nearest(word: string, candidates: Iterable<string>, limit = 1): 
   const w = word.trim().toLowerCase();
   if (!w) return [];
   const max = Math.max(1, Math.floor(w.length / 3));
-  const scored: { c: string; d: number }[] = [];
+  const scored: { c: string; d: number; exact: number }[] = [];
   for (const c of candidates) {
     const lc = c.toLowerCase();
     if (Math.abs(lc.length - w.length) > max) continue;
     const d = levenshtein.DamerauLevenshteinDistance(w, lc);
-    if (d <= max) scored.push({ c, d });
+    // Between equally near candidates, the one that also matches the typed capitals comes first.
+    if (d <= max) scored.push({ c, d, exact: levenshtein.DamerauLevenshteinDistance(word.trim(), c) });
   }
-  scored.sort((a, b) => a.d - b.d || naturalCompare(a.c, b.c));
+  scored.sort((a, b) => a.d - b.d || a.exact - b.exact || naturalCompare(a.c, b.c));
   return scored.slice(0, limit).map((s) => s.c);
 }

@@ -1,5 +1,5 @@
 import Papa from 'papaparse';
-import { error } from '../model/diagnostics.js';
+import { error, warning } from '../model/diagnostics.js';
 import type { Diagnostic, Pos } from '../model/types.js';
 import { LineIndex } from './text.js';
 
@@ -61,7 +61,12 @@ export function parseCsv(text: string, file: string, delimiter?: string, columnN
   const header = records[head].map((h) => h.trim());
   const index = new Map<string, number>();
   header.forEach((h, i) => {
-    if (h === '') return;
+    if (h === '') {
+      if (body.some((ri) => !isBlank(records[ri][i] ?? ''))) {
+        diagnostics.push(warning('unknown-column', 'a column has no name in the header; its cells are ignored', at(head, i), 'give the column a name in the first row'));
+      }
+      return;
+    }
     if (index.has(h)) diagnostics.push(error('duplicate-column', `column "${h}" appears twice in the header`, at(head, i)));
     else index.set(h, i);
   });
@@ -71,6 +76,11 @@ export function parseCsv(text: string, file: string, delimiter?: string, columnN
   for (const [h, i] of index) {
     const name = columnName(h);
     if (name === undefined) continue;
+    if (byName.has(name)) {
+      // `code` and `Code` are one column to dtors: a second one would silently win.
+      diagnostics.push(error('duplicate-column', `columns "${header[byName.get(name)!]}" and "${h}" are both the "${name}" column`, at(head, i)));
+      continue;
+    }
     columns.push([name, i]);
     byName.set(name, i);
   }

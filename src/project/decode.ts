@@ -21,8 +21,8 @@ export function decode(bytes: Uint8Array, encoding: Encoding = 'utf8'): Decoded 
   } catch {
     // A legacy encoding is the way out for files that are not UTF-8, and only for them: a project can
     // mix old Windows exports with UTF-8 files.
-    if (encoding === 'latin1') return { ok: true, text: Buffer.from(bytes).toString('latin1'), encoding };
-    if (encoding === 'windows-1252') return { ok: true, text: windows1252(bytes), encoding };
+    if (encoding === 'latin1') return { ok: true, text: Buffer.from(body).toString('latin1'), encoding };
+    if (encoding === 'windows-1252') return { ok: true, text: windows1252(body), encoding };
     const at = firstInvalidUtf8(body) + (body === bytes ? 0 : 3);
     return { ok: false, offset: at, reason: `byte 0x${bytes[at]?.toString(16).padStart(2, '0')} at offset ${at} is not valid UTF-8` };
   }

@@ -83,6 +83,12 @@ export function loadProject(target: string, opts: LoadOptions = {}): Loaded {
   const transcriptFiles = expand(root, list(cfg.transcripts), ['transcripts'], configAt, diagnostics, /\.txt$/i, 'transcripts');
   for (const path of transcriptFiles) {
     const id = basename(path, extname(path));
+    if (/[:;,*|]/.test(id)) {
+      // These characters separate references (P07:112-118), lists (P07-a;P07-b) and marks (*).
+      diagnostics.push(error('invalid-transcript-id', `the transcript id "${id}" contains one of : ; , * |`, { file: path }, 'rename the file: its name without .txt is its id, used in references'));
+      unreadable.add(id);
+      continue;
+    }
     const prev = transcripts.get(id);
     if (prev) {
       diagnostics.push(error('duplicate-transcript-id', `two transcripts have the id "${id}": ${rel(prev.path)} and ${rel(path)}`, { file: path }, 'transcript ids are file names without .txt and must be unique; rename one'));
@@ -159,7 +165,8 @@ export function loadProject(target: string, opts: LoadOptions = {}): Loaded {
   if (!frame) return { configAt, diagnostics };
   const chart: ChartDefaults = {};
   if (cfg.chart?.sort !== undefined) chart.sort = list(cfg.chart.sort);
-  if (cfg.chart?.attributes !== undefined) chart.attributes = list(cfg.chart.attributes);
+  // `none`, as on the command line: no attribute columns.
+  if (cfg.chart?.attributes !== undefined) chart.attributes = list(cfg.chart.attributes).filter((a, _, all) => !(all.length === 1 && a === 'none'));
   if (cfg.chart?.quotes !== undefined) chart.quotes = cfg.chart.quotes;
   if (cfg.chart?.interviewer !== undefined) chart.interviewer = cfg.chart.interviewer;
   if (cfg.chart?.coders !== undefined) chart.coders = list(cfg.chart.coders);
@@ -168,6 +175,10 @@ export function loadProject(target: string, opts: LoadOptions = {}): Loaded {
       if (casesRead && !attributeNames.includes(a)) diagnostics.push(unknownAttribute(a, attributeNames, configAt(['chart', key, ...(Array.isArray(cfg.chart[key]) ? [i] : [])])));
     });
   }
+  const coders = new Set(annotations.map((a) => a.coder).filter((c): c is string => c !== undefined));
+  (chart.coders ?? []).forEach((c, i) => {
+    if (!coders.has(c)) diagnostics.push(unknownCoder(c, coders, configAt(['chart', 'coders', ...(Array.isArray(cfg.chart.coders) ? [i] : [])])));
+  });
 
   inputs.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const project: Project = {
@@ -186,6 +197,13 @@ export function loadProject(target: string, opts: LoadOptions = {}): Loaded {
     inputs,
   };
   return { project, configAt, diagnostics };
+}
+
+/** "no annotations are by coder X", with the coders there are. */
+export function unknownCoder(name: string, coders: Set<string>, pos?: Pos): Diagnostic {
+  const near = nearest(name, coders);
+  const known = [...coders].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).join(', ') || 'none (the coding has no coder column)';
+  return error('unknown-coder', `no annotations are by coder "${name}"`, pos, `${near.length ? `did you mean "${near[0]}"? ` : ''}coders: ${known}`);
 }
 
 export function unknownAttribute(name: string, known: string[], pos?: Pos): Diagnostic {

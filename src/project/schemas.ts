@@ -12,8 +12,12 @@ const SCHEMA_DIR = new URL('../../schemas/', import.meta.url);
 
 /** Loads a schema's JSON (for its property lists) from `schemas/`. */
 export function schemaJson(name: SchemaName): Record<string, any> {
-  return JSON.parse(readFileSync(new URL(`${name}.schema.json`, SCHEMA_DIR), 'utf8'));
+  let s = schemaCache.get(name);
+  if (!s) schemaCache.set(name, (s = JSON.parse(readFileSync(new URL(`${name}.schema.json`, SCHEMA_DIR), 'utf8'))));
+  return s!;
 }
+
+const schemaCache = new Map<SchemaName, Record<string, any>>();
 
 /**
  * The validator for a schema, or for one of its definitions (`annotations#annotation`). They are

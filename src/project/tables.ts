@@ -164,7 +164,7 @@ export function toAnnotations(file: string, rows: TableRow[], firstIndex: number
       index: firstIndex + annotations.length,
       file,
       id: idText(row, 'id'),
-      transcript: text(v.transcript)!,
+      transcript: idText(row, 'transcript')!,
       code: idText(row, 'code')!,
       lines,
       linesField: lines ? (v.lines !== undefined ? 'lines' : 'start') : undefined,
@@ -203,7 +203,7 @@ export function toSummaries(rows: TableRow[]): CellSummary[] {
     const summary = text(row.values.summary)!;
     const m = ABSENCE.exec(summary);
     return {
-      case: text(row.values.case)!,
+      case: idText(row, 'case')!,
       code: idText(row, 'code')!,
       summary,
       absence: m ? (m[1].toLowerCase() as Absence) : undefined,

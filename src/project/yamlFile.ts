@@ -2,6 +2,7 @@ import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Docume
 import { error } from '../model/diagnostics.js';
 import type { Diagnostic, Pos } from '../model/types.js';
 import type { Locate } from './schemas.js';
+import { codePointLength } from './text.js';
 
 /** Aliases beyond this many are refused: a small number defeats "billion laughs" documents. */
 export const MAX_YAML_ALIASES = 100;
@@ -24,8 +25,10 @@ export function parseYaml(text: string, file: string): YamlFile {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false, strict: true });
   const at = (offset: number): Pos => {
+    // The line counter counts UTF-16 units; columns are shown in characters (code points).
     const p = lc.linePos(offset);
-    return { file, line: p.line, col: p.col };
+    const lineStart = offset - (p.col - 1);
+    return { file, line: p.line, col: codePointLength(text, lineStart, Math.min(offset, text.length)) + 1 };
   };
   const diagnostics: Diagnostic[] = [];
   // After the first syntax error the parser's further complaints are mostly echoes of it: report

@@ -210,6 +210,30 @@ describe('chart --out and --check', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 
+  it('records options whose order changes nothing in a fixed order', () => {
+    const out = join(tempDir(), 'charts');
+    expect(runBinary(['chart', BASIC, '--out', out, '-f', 'csv,markdown', '-t', '1,2']).code).toBe(0);
+    expect(runBinary(['chart', BASIC, '--out', out, '-f', 'markdown,csv', '-t', '2', '-t', '1', '--check']).code).toBe(0);
+  });
+
+  it('--out naming a file is an environment error', () => {
+    const file = join(tempDir(), 'f');
+    writeFileSync(file, 'x');
+    for (const extra of [[], ['--check']]) {
+      const r = runBinary(['chart', BASIC, '--out', file, ...extra]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/is a file, not a folder for the charts/);
+    }
+  });
+
+  it('--where values may contain commas', async () => {
+    const dir = writeProject({ 'cases.csv': 'case,area\nP1,"North, East"\nP2,South\n' });
+    const r = await runInProcess(['chart', dir, '--where', 'area=North, East', '-f', 'csv', '-t', '1', '-a', 'area']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[1]).toMatch(/^P1,"North, East",/);
+    expect(r.stdout).not.toContain('P2');
+  });
+
   it('a format named twice is written once', () => {
     const out = join(tempDir(), 'charts');
     expect(runBinary(['chart', BASIC, '--out', out, '-f', 'csv,markdown,csv']).code).toBe(0);

@@ -39,6 +39,10 @@ describe('decode', () => {
 });
 
 describe('--encoding', () => {
+  it('drops a UTF-8 BOM also when the rest is read in a legacy encoding', () => {
+    expect(decode(Uint8Array.from([0xef, 0xbb, 0xbf, 0x41, 0xe9]), 'latin1')).toMatchObject({ ok: true, text: 'A\u00e9' });
+  });
+
   it('applies only to files that are not UTF-8', () => {
     const utf8 = new TextEncoder().encode('you\u2019re');
     expect(decode(utf8, 'windows-1252')).toMatchObject({ ok: true, text: 'you\u2019re', encoding: 'utf8' });

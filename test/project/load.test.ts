@@ -92,6 +92,17 @@ const CASES: [string, Record<string, string | Uint8Array | null>, [string, strin
     ['error', 'transcript-in-two-cases', 'cases.csv', 3, 4],
   ]],
   ['tabs in YAML: one error with a hint', { 'frame.yaml': 'themes:\n\t- id: "1"\n\t  label: x\n' }, [['error', 'yaml-syntax', 'frame.yaml', 2, 1]]],
+  ['columns that differ only in case', { 'a.csv': 'transcript,code,Code,lines\nP1,1.1,1.2,2\nP1,1.2,,3\nP2,1.2,,2\n' }, [['error', 'duplicate-column', 'a.csv', 1, 17]]],
+  ['a header cell without a name', { 'cases.csv': 'case,route,\nP1,cj,x\nP2,other,\n' }, [['warning', 'unknown-column', 'cases.csv', 1, 12]]],
+  ['chart defaults in dtors.yaml: attributes none, an unknown coder', { 'dtors.yaml': 'version: 1\ntranscripts: t/\nframe: frame.yaml\nannotations: [a.csv]\ncases: cases.csv\nchart:\n  attributes: none\n  coders: [nobody]\n' }, [
+    ['error', 'unknown-coder', 'dtors.yaml', 8, 12],
+  ]],
+  ['a transcript id that would break references', { 't/P:3.txt': 'RESP: x\n' }, [['error', 'invalid-transcript-id', 't/P:3.txt', null, null]]],
+  ['numeric ids in YAML', {
+    'dtors.yaml': 'version: 1\ntranscripts: t/\nframe: frame.yaml\nannotations: a.yaml\n',
+    't/007.txt': 'RESP: agent\n',
+    'a.yaml': '- transcript: 007\n  code: 1.1\n  lines: 1\n- transcript: P1\n  code: 1.2\n  lines: 2\n- transcript: P2\n  code: 1.2\n  lines: 2\n',
+  }, []],
   ['glob that matches nothing', { 'dtors.yaml': 'version: 1\ntranscripts: t/\nframe: frame.yaml\nannotations: [a.csv, b/*.csv]\n' }, [['error', 'no-match', 'dtors.yaml', 4, 22]]],
 ];
 

@@ -1,9 +1,10 @@
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { ChartOptions } from '../../chart/chart.js';
 import type { QuoteMode } from '../../model/types.js';
 import type { Format, Layout, RenderOptions } from '../../render/outputs.js';
-import { addProjectOptions, collect, UsageError, type ProjectFlags } from '../options.js';
+import { addProjectOptions, collect, repeat, UsageError, type ProjectFlags } from '../options.js';
 import { EnvironmentError, progress, readIfExists, shownPath, writeFilesAtomic, type Io } from '../output.js';
 
 interface Flags extends ProjectFlags {
@@ -38,13 +39,13 @@ export function chartCommand(io: Io, done: (code: number) => void): Command {
     .option('-o, --out <dir>', 'write every theme in the chosen formats, plus manifest.json, into DIR')
     .option('--check', 'with --out: write nothing; exit 1 listing each file that is stale or missing')
     .option('-t, --theme <id>', 'chart only this theme (repeatable)', collect)
-    .option('-w, --where <attr=value>', 'chart only cases whose attribute has this value (repeatable; the same attribute twice means either)', collect)
+    .option('-w, --where <attr=value>', 'chart only cases whose attribute has this value (repeatable; the same attribute twice means either)', repeat)
     .option('-s, --sort <attrs>', 'order rows by these case attributes (comma list), then case id', collect)
     .option('-a, --attributes <attrs>', 'attribute columns after the case (comma list; default: the sort attributes; "none" for none)', collect)
     .addOption(new Option('--quotes <mode>', 'none: plain references; marked: * on key quotes; full: verbatim quotes as well').choices(['none', 'marked', 'full']))
     .option('--interviewer', 'keep interviewer lines in verbatim quotes (the default)')
     .option('--no-interviewer', 'drop interviewer lines from verbatim quotes')
-    .option('--coder <name>', "chart only this coder's annotations (repeatable)", collect)
+    .option('--coder <name>', "chart only this coder's annotations (repeatable)", repeat)
     .option('--excel', 'CSV for Excel: a byte-order mark and CRLF line ends')
     .option('--raw', 'do not neutralise CSV cells that a spreadsheet would run as formulas')
     .addHelpText(
@@ -98,7 +99,8 @@ async function runChart(io: Io, target: string, flags: Flags): Promise<number> {
     where: [...where],
     coders: flags.coder ?? d.coders,
   };
-  const optionProblems = checkOptions(project, options);
+  // Values from dtors.yaml were checked, with their place in the file, when it was loaded.
+  const optionProblems = checkOptions(project, { ...options, sort: flags.sort ?? [], attributes: flags.attributes ? options.attributes : [], coders: flags.coder });
   if (optionProblems.length) {
     report(io, [...a.diagnostics, ...optionProblems], flags);
     return 2;
@@ -135,21 +137,28 @@ async function runChart(io: Io, target: string, flags: Flags): Promise<number> {
   status.step('rendering');
   const files = renderFiles(project, matrices, render);
   status.done();
+  // Options whose order changes nothing are recorded sorted, so `-f markdown,csv` and `-f csv,markdown`
+  // give the same manifest.
+  const sorted = (xs: string[] | undefined) => (xs ? [...new Set(xs)].sort() : null);
   const manifestOptions = {
-    formats: render.formats,
+    formats: sorted(render.formats),
     layout: render.layout,
     quotes: options.quotes,
     interviewer: options.interviewer,
     sort: options.sort,
     attributes: options.attributes,
-    themes: options.themes ?? null,
-    where: Object.fromEntries(options.where),
-    coders: options.coders ?? null,
+    themes: sorted(options.themes),
+    where: Object.fromEntries(options.where.map(([k, v]) => [k, sorted(v)] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    coders: sorted(options.coders),
     excel: Boolean(flags.excel),
     raw: Boolean(flags.raw),
   };
   const all = [...files, buildManifest(project.inputs, manifestOptions, files)];
   const outDir = resolve(io.cwd, flags.out);
+  if (existsSync(outDir) && !statSync(outDir).isDirectory()) {
+    io.stderr.write(`dtors: error: ${shownPath(io, outDir)} is a file, not a folder for the charts\n`);
+    return 2;
+  }
   const previous = manifestOutputs(readIfExists(join(outDir, MANIFEST)));
   const obsolete = previous.filter((p) => !all.some((f) => f.name === p) && !p.includes('..') && !p.startsWith('/'));
 

@@ -36,24 +36,24 @@ Examples:
     )
     .action((dir: string, flags: { example?: boolean }) => {
       const target = resolve(io.cwd, dir);
-      if (existsSync(target) && !statSync(target).isDirectory()) {
-        throw new UsageError(`${shownPath(io, target)} is a file; name a new or empty folder`);
+      let entries: string[] | undefined;
+      try {
+        if (existsSync(target) && !statSync(target).isDirectory()) throw new UsageError(`${shownPath(io, target)} is a file; name a new or empty folder`);
+        entries = existsSync(target) ? readdirSync(target) : undefined;
+      } catch (e) {
+        if (e instanceof UsageError) throw e;
+        throw new UsageError(`cannot read ${shownPath(io, target)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
       }
-      if (existsSync(join(target, 'dtors.yaml'))) {
-        throw new UsageError(`${shownPath(io, target)} already has a dtors.yaml; choose an empty folder`);
-      }
-      if (existsSync(target) && readdirSync(target).length > 0) {
-        throw new UsageError(`${shownPath(io, target)} is not empty; choose a new or empty folder`);
-      }
+      if (entries && entries.length > 0) throw new UsageError(`${shownPath(io, target)} is not empty; choose a new or empty folder`);
       const source = new URL(flags.example ? 'dtors/' : 'starter/', EXAMPLES);
       try {
         cpSync(source, target, { recursive: true, errorOnExist: true, force: false });
-        if (!flags.example) pointAtSchemas(target);
+        pointAtSchemas(target);
       } catch (e) {
         io.stderr.write(`dtors: error: cannot create ${shownPath(io, target)}: ${(e as Error).message}\n`);
         return done(2);
       }
-      const where = shownPath(io, target) || '.';
+      const where = shownPath(io, target);
       io.stderr.write(
         `dtors: created ${flags.example ? 'the DTORS example' : 'a starter project'} in ${where}\n` +
           `next: dtors validate ${where} && dtors chart ${where}\n`,
