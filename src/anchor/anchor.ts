@@ -2,7 +2,7 @@ import { relative, sep } from 'node:path';
 import { error, warning } from '../model/diagnostics.js';
 import type { Annotation, Diagnostic, Project, Segment, Transcript } from '../model/types.js';
 import { nearest } from '../nlp/distance.js';
-import { unknownCode } from '../project/load.js';
+import { unknownCode } from '../project/hints.js';
 import { lineEnd, lineOf } from '../project/transcript.js';
 import { findAll, findWithin, foldText, matchesIgnoringCase, type Folded } from './quote.js';
 

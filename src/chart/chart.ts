@@ -1,7 +1,7 @@
 import { error } from '../model/diagnostics.js';
 import type { Cell, Column, Entry, Matrix, Row } from '../model/matrix.js';
 import type { Case, CellSummary, Diagnostic, Project, QuoteMode, Segment, Transcript } from '../model/types.js';
-import { unknownAttribute, unknownCoder } from '../project/load.js';
+import { unknownAttribute, unknownCoder } from '../project/hints.js';
 import { naturalCompare } from '../project/text.js';
 import { codePointOffset, lineEnd } from '../project/transcript.js';
 
@@ -67,7 +67,7 @@ export function buildMatrices(project: Project, segments: Segment[], o: ChartOpt
     const a = seg.annotation;
     if (coders && !coders.has(a.coder ?? '')) continue;
     const node = project.frame.nodes.get(a.code)!;
-    // The general column depends on the whole project's coding, so columns do not change with --where.
+    // The general column depends on all cases' coding (of the chosen coders), so --where does not change the columns.
     if (node.depth === 0) generalUsed.add(node.id);
     const c = caseOf.get(seg.transcript.id);
     if (!c || !charted.has(c.id) || (themeIds && !themeIds.has(node.theme))) continue;

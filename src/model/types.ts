@@ -187,9 +187,3 @@ export interface Segment {
   start: number;
   end: number;
 }
-
-/** The outcome of a core step: maybe a value, always the diagnostics found on the way. */
-export interface Result<T> {
-  value?: T;
-  diagnostics: Diagnostic[];
-}

@@ -21,7 +21,7 @@ export interface CsvTable {
 
 /**
  * Parses a CSV table with a header row, keeping where every cell is. Line ends are normalised first
- * (a file mixing CRLF and LF is common after hand edits, and csv-parse fixes one record delimiter).
+ * (a file mixing CRLF and LF is common after hand edits, and the parser takes one record delimiter).
  * The delimiter is a comma unless the header line has none and does have semicolons or tabs, as
  * European spreadsheets and "Unicode text" exports write.
  */

@@ -4,7 +4,7 @@ import { error } from '../model/diagnostics.js';
 import type { Diagnostic, Pos } from '../model/types.js';
 import { decode, type Encoding } from './decode.js';
 
-/** Input files larger than this are refused before they are read (see docs/limits). */
+/** Input files larger than this are refused before they are read (see docs/errors.md, file-too-large). */
 export const MAX_INPUT_BYTES = 100 * 1024 * 1024;
 
 export interface TextFile {

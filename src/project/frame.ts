@@ -4,7 +4,7 @@ import { validate } from './schemas.js';
 import type { YamlFile } from './yamlFile.js';
 
 /** Builds the frame from a parsed frame.yaml, checking it against its schema and for duplicate ids. */
-export function buildFrame(yaml: YamlFile, file: string): { frame?: Frame; diagnostics: Diagnostic[] } {
+export function buildFrame(yaml: YamlFile): { frame?: Frame; diagnostics: Diagnostic[] } {
   const diagnostics = [...yaml.diagnostics];
   if (yaml.value === undefined && diagnostics.length) return { diagnostics };
   diagnostics.push(...validate('frame', yaml.value, yaml.locate, { field: 'key' }));

@@ -7,10 +7,11 @@ import { nearest } from '../nlp/distance.js';
 import type { Encoding } from './decode.js';
 import { readTextFile } from './files.js';
 import { buildFrame, codeName } from './frame.js';
+import { unknownAttribute, unknownCode, unknownCoder } from './hints.js';
 import { validate } from './schemas.js';
 import { readTable, toAnnotations, toCases, toSummaries } from './tables.js';
-import { buildTranscript, DEFAULT_INTERVIEWER_LABELS, DEFAULT_SPEAKER_PATTERN } from './transcript.js';
-import { parseYaml, type YamlFile } from './yamlFile.js';
+import { buildTranscript, defaultSpeakers } from './transcript.js';
+import { parseYaml } from './yamlFile.js';
 
 export const PROJECT_FILE = 'dtors.yaml';
 
@@ -68,7 +69,7 @@ export function loadProject(target: string, opts: LoadOptions = {}): Loaded {
   const cfg = cfgYaml.value as Record<string, any>;
 
   // Speakers come first: transcripts are split into turns as they are read.
-  const speakers: SpeakerConfig = { pattern: new RegExp(DEFAULT_SPEAKER_PATTERN), interviewer: DEFAULT_INTERVIEWER_LABELS };
+  const speakers: SpeakerConfig = defaultSpeakers();
   if (cfg.speakers?.interviewer !== undefined) speakers.interviewer = list(cfg.speakers.interviewer);
   if (cfg.speakers?.pattern !== undefined) {
     try {
@@ -118,7 +119,7 @@ export function loadProject(target: string, opts: LoadOptions = {}): Loaded {
   diagnostics.push(...fr.diagnostics);
   if (fr.file) {
     inputs.push({ path: rel(framePath), sha256: fr.file.sha256 });
-    const b = buildFrame(parseYaml(fr.file.text, framePath), framePath);
+    const b = buildFrame(parseYaml(fr.file.text, framePath));
     diagnostics.push(...b.diagnostics);
     frame = b.frame;
   }
@@ -199,19 +200,6 @@ export function loadProject(target: string, opts: LoadOptions = {}): Loaded {
   return { project, configAt, diagnostics };
 }
 
-/** "no annotations are by coder X", with the coders there are. */
-export function unknownCoder(name: string, coders: Set<string>, pos?: Pos): Diagnostic {
-  const near = nearest(name, coders);
-  const known = [...coders].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).join(', ') || 'none (the coding has no coder column)';
-  return error('unknown-coder', `no annotations are by coder "${name}"`, pos, `${near.length ? `did you mean "${near[0]}"? ` : ''}coders: ${known}`);
-}
-
-export function unknownAttribute(name: string, known: string[], pos?: Pos): Diagnostic {
-  const near = nearest(name, known);
-  const hint = known.length === 0 ? 'the project has no case attributes (add columns to the cases file)' : `${near.length ? `did you mean "${near[0]}"? ` : ''}attributes: ${known.join(', ')}`;
-  return error('unknown-attribute', `unknown case attribute "${name}"`, pos, hint);
-}
-
 function list(v: unknown): string[] {
   return (Array.isArray(v) ? v : [v]).map((x) => String(x));
 }
@@ -232,7 +220,7 @@ function expand(
   const out: string[] = [];
   const seen = new Set<string>();
   entries.forEach((entry, i) => {
-    const pos = configAt(entries.length > 1 || Array.isArray(entry) ? [...key, i] : key);
+    const pos = configAt(entries.length > 1 ? [...key, i] : key);
     const abs = resolve(root, entry);
     let matched: string[] = [];
     if (isDynamicPattern(entry)) {
@@ -337,20 +325,4 @@ function checkSummaries(summaries: CellSummary[], frame: Frame, cases: Case[] | 
     out.push(s);
   }
   return out;
-}
-
-/** "unknown code" with the nearest frame ids, named with their labels. */
-export function unknownCode(code: string, frame: Frame, pos: Pos): Diagnostic {
-  const near = nearest(code, frame.order, 2);
-  // A spreadsheet turns 1.10 into 1.1: say so when the typed code looks like that happened.
-  const excel = frame.order.filter((id) => /^\d+(\.\d+)*0$/.test(id) && id.replace(/0+$/, '') === code);
-  const names = [...new Set([...excel, ...near])].map((id) => `${codeName(frame, id)}`);
-  let hint = names.length ? `did you mean ${names.join(' or ')}?` : undefined;
-  // 3.1 for a theme 3 that has no sub-themes: the passage belongs to the theme itself.
-  const parent = code.includes('.') ? code.slice(0, code.lastIndexOf('.')) : undefined;
-  if (parent && frame.nodes.has(parent) && !frame.order.some((id) => frame.nodes.get(id)!.parent === parent)) {
-    hint = `${codeName(frame, parent)} has no sub-themes: code the passage to ${parent}`;
-  }
-  if (excel.length) hint = `${hint} (a spreadsheet may have turned ${excel[0]} into the number ${code}; format the column as text)`;
-  return error('unknown-code', `unknown code "${code}"`, pos, hint);
 }

@@ -30,11 +30,6 @@ export class LineIndex {
     }
     return { file, line: lo + 1, col: codePointLength(this.text, this.starts[lo], off) + 1 };
   }
-
-  /** Offset of the start of 1-based `line`. */
-  lineStart(line: number): number {
-    return this.starts[Math.max(0, Math.min(line - 1, this.starts.length - 1))];
-  }
 }
 
 /** Number of code points in text[from, to). */

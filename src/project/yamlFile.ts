@@ -4,7 +4,7 @@ import type { Diagnostic, Pos } from '../model/types.js';
 import type { Locate } from './schemas.js';
 import { codePointLength } from './text.js';
 
-/** Aliases beyond this many are refused: a small number defeats "billion laughs" documents. */
+/** Aliases beyond this many expansions are refused, which defeats "billion laughs" documents. */
 export const MAX_YAML_ALIASES = 100;
 
 export interface YamlFile {

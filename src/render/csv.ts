@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import { cellLines } from '../chart/cellText.js';
+import { themeTable } from './table.js';
 import type { Matrix } from '../model/matrix.js';
 import type { QuoteMode } from '../model/types.js';
 
@@ -30,7 +30,6 @@ export function csvTable(rows: string[][], o: CsvOptions = {}): string {
 }
 
 export function renderCsvTheme(m: Matrix, quotes: QuoteMode, o: CsvOptions = {}): string {
-  const header = ['case', ...m.attributes, ...m.columns.map((c) => c.header)];
-  const rows = m.rows.map((r) => [r.case, ...m.attributes.map((a) => r.attributes[a]), ...r.cells.map((c) => cellLines(c, quotes).join('\n'))]);
+  const { header, rows } = themeTable(m, quotes);
   return csvTable([header, ...rows], o);
 }

@@ -22,7 +22,6 @@ export function renderJson(matrices: Matrix[], quotes: QuoteMode, title?: string
         attributes: r.attributes,
         cells: r.cells.map((c) => ({
           ...c,
-          entries: c.entries.map((e) => (quotes === 'none' ? { ...e, quote: undefined } : e)),
           lines: cellLines(c, quotes),
         })),
       })),

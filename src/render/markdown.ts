@@ -1,4 +1,4 @@
-import { cellLines } from '../chart/cellText.js';
+import { themeTable } from './table.js';
 import type { Matrix } from '../model/matrix.js';
 import type { QuoteMode } from '../model/types.js';
 
@@ -38,7 +38,7 @@ function mdEscape(m: string, offset: number, s: string): string {
 
 /** A GFM table from a header row and body rows of plain text. */
 export function mdTable(header: string[], rows: string[][]): string {
-  const line = (cells: string[]) => `| ${cells.map((c) => (c === '' ? '' : c)).join(' | ')} |`.replace(/ {2}\|/g, ' |');
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`.replace(/ {2}\|/g, ' |');
   const out = [line(header.map(mdText)), line(header.map(() => '---'))];
   for (const r of rows) out.push(line(r.map(mdText)));
   return out.join('\n') + '\n';
@@ -46,9 +46,8 @@ export function mdTable(header: string[], rows: string[][]): string {
 
 /** One theme as a Markdown section: a `## 1 Theme` heading and its table. */
 export function renderMarkdownTheme(m: Matrix, quotes: QuoteMode): string {
-  const header = ['case', ...m.attributes, ...m.columns.map((c) => c.header)];
-  const rows = m.rows.map((r) => [r.case, ...m.attributes.map((a) => r.attributes[a]), ...r.cells.map((c) => cellLines(c, quotes).join('\n'))]);
   // Lines of one cell are joined with a line break before escaping, which turns it into <br>.
+  const { header, rows } = themeTable(m, quotes);
   return `## ${mdText(`${m.theme.id} ${m.theme.label}`)}\n\n${mdTable(header, rows)}`;
 }
 

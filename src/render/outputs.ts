@@ -4,7 +4,7 @@ import type { Diagnostic, Project, QuoteMode } from '../model/types.js';
 import { csvTable, renderCsvTheme, type CsvOptions } from './csv.js';
 import { renderJson, renderJsonLong } from './json.js';
 import { longTable } from './long.js';
-import { mdTable, mdText, renderMarkdown, renderMarkdownTheme } from './markdown.js';
+import { mdTable, renderMarkdown, renderMarkdownTheme } from './markdown.js';
 
 export type Format = 'markdown' | 'csv' | 'json';
 export type Layout = 'wide' | 'long';
@@ -76,4 +76,3 @@ function renderLong(matrices: Matrix[], f: Format, o: RenderOptions): string {
   return mdTable(header, rows);
 }
 
-export { mdText };
