@@ -95,7 +95,7 @@ export function loadProject(target: string, opts: LoadOptions = {}): Loaded {
       diagnostics.push(error('duplicate-transcript-id', `two transcripts have the id "${id}": ${rel(prev.path)} and ${rel(path)}`, { file: path }, 'transcript ids are file names without .txt and must be unique; rename one'));
       continue;
     }
-    const r = readTextFile(path, { what: 'transcript', encoding: opts.encoding });
+    const r = readTextFile(path, { what: 'transcript', encoding: opts.encoding, shown: rel(path) });
     diagnostics.push(...r.diagnostics);
     if (!r.file) {
       unreadable.add(id);
@@ -127,7 +127,7 @@ export function loadProject(target: string, opts: LoadOptions = {}): Loaded {
   const annotations: Annotation[] = [];
   const annotationFiles = expand(root, list(cfg.annotations), ['annotations'], configAt, diagnostics, /\.(csv|tsv|ya?ml)$/i, 'annotation files');
   for (const path of annotationFiles) {
-    const r = readTextFile(path, { what: 'annotation file', encoding: opts.encoding });
+    const r = readTextFile(path, { what: 'annotation file', encoding: opts.encoding, shown: rel(path) });
     diagnostics.push(...r.diagnostics);
     if (!r.file) continue;
     inputs.push({ path: rel(path), sha256: r.file.sha256 });
