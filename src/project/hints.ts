@@ -2,12 +2,18 @@ import { error } from '../model/diagnostics.js';
 import type { Diagnostic, Frame, Pos } from '../model/types.js';
 import { nearest } from '../nlp/distance.js';
 import { codeName } from './frame.js';
+import { naturalCompare } from './text.js';
 
 // The "unknown X" diagnostics that several stages report, each with its "did you mean" hint.
 
 /** "unknown code" with the nearest frame ids, named with their labels. */
 export function unknownCode(code: string, frame: Frame, pos: Pos): Diagnostic {
-  const near = nearest(code, frame.order, 2);
+  // Among codes one typo away, those numbered next to the typed one come first: 3.6 → 3.5, not 3.1.
+  const ids = [...frame.order, code].sort(naturalCompare);
+  const rank = (id: string) => Math.abs(ids.indexOf(id) - ids.indexOf(code));
+  const near = nearest(code, frame.order, 10)
+    .sort((a, b) => rank(a) - rank(b))
+    .slice(0, 2);
   // A spreadsheet turns 1.10 into 1.1: say so when the typed code looks like that happened.
   const excel = frame.order.filter((id) => /^\d+(\.\d+)*0$/.test(id) && id.replace(/0+$/, '') === code);
   const names = [...new Set([...excel, ...near])].map((id) => `${codeName(frame, id)}`);

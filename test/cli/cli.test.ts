@@ -64,7 +64,7 @@ describe('validate', () => {
     expect(r.stderr).toBe(
       [
         'a.csv:2:4: error unknown-code: unknown code "1.3"',
-        '  hint: did you mean 1.1 Scripts or 1.2 Support?',
+        '  hint: did you mean 1.2 Support or 1.1 Scripts?',
         'a.csv:3:9: error quote-not-found: the quote is not in transcript "P1"',
         '  hint: quotes must match the transcript word for word (white space and curly quotes aside); check for typos or edits to the transcript',
         'cases.csv:4:1: warning case-without-transcript: case "P3" has no transcript',
@@ -87,7 +87,7 @@ describe('validate', () => {
     const doc = JSON.parse(r.stdout);
     expect(doc.ok).toBe(false);
     expect(doc.summary).toMatchObject({ errors: 2, warnings: 1, transcripts: 2, annotations: 3, anchored: 1 });
-    expect(doc.diagnostics[0]).toEqual({ severity: 'error', code: 'unknown-code', message: 'unknown code "1.3"', file: 'a.csv', line: 2, col: 4, hint: 'did you mean 1.1 Scripts or 1.2 Support?' });
+    expect(doc.diagnostics[0]).toEqual({ severity: 'error', code: 'unknown-code', message: 'unknown code "1.3"', file: 'a.csv', line: 2, col: 4, hint: 'did you mean 1.2 Support or 1.1 Scripts?' });
   });
 
   it('turns warnings into errors with --strict', async () => {

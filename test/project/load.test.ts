@@ -113,7 +113,7 @@ describe('diagnostics for bad input', () => {
 
   it('gives "did you mean" hints with the code\'s label', () => {
     const [d] = check({ 'a.csv': 'transcript,code,lines\nP1,1.3,2\nP1,1.1,2\nP2,1.2,2\n' });
-    expect(d[5]).toMatch(/did you mean 1\.1 Scripts or 1\.2 Support\?/);
+    expect(d[5]).toMatch(/did you mean 1\.2 Support or 1\.1 Scripts\?/);
     const [t] = check({ 'a.csv': 'transcript,code,lines\nP01,1.1,2\nP1,1.2,2\nP2,1.2,2\n' });
     expect(t[5]).toBe('did you mean "P1"?');
   });
