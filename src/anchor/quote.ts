@@ -4,6 +4,8 @@
  * spaces, soft hyphens, BOMs) are ignored. Everything else must match exactly.
  */
 
+import { floorIndex } from '../project/text.js';
+
 /** What a UTF-16 unit folds to: a space, nothing (invisible), or a plain quote mark. */
 const SPACE = -1;
 const DROP = -2;
@@ -111,21 +113,11 @@ export function foldText(original: string): Folded {
     i = j;
   }
   const text = unitsToString(units.subarray(0, len));
-  const find = (points: number[], x: number) => {
-    let lo = 0;
-    let hi = points.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (points[mid] <= x) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
   return {
     text,
-    origin: (f) => f + dropped[find(at, f)],
+    origin: (f) => f + dropped[floorIndex(at, f)],
     folded: (o) => {
-      const k = find(starts, o);
+      const k = floorIndex(starts, o);
       // Every character of a run that shrank maps to the run's output (its space, or what follows).
       return o < from[k] ? runStart[k] : o - dropped[k];
     },

@@ -21,15 +21,21 @@ export class LineIndex {
   /** Position of the character at `offset` (clamped to the text). */
   pos(file: string, offset: number): Pos {
     const off = Math.max(0, Math.min(offset, this.text.length));
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= off) lo = mid;
-      else hi = mid - 1;
-    }
+    const lo = floorIndex(this.starts, off);
     return { file, line: lo + 1, col: codePointLength(this.text, this.starts[lo], off) + 1 };
   }
+}
+
+/** Index of the last element of an ascending list that is at most `x` (0 when none is). */
+export function floorIndex(sorted: ArrayLike<number>, x: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (sorted[mid] <= x) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /** Number of code points in text[from, to). */

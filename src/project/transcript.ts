@@ -1,5 +1,5 @@
 import type { SpeakerConfig, Transcript, Turn } from '../model/types.js';
-import { codePointLength } from './text.js';
+import { codePointLength, floorIndex } from './text.js';
 
 /**
  * A line that starts with a label and a colon starts a turn: `INT:`, `Respondent:`,
@@ -54,14 +54,7 @@ export function lineEnd(t: Transcript, line: number): number {
 
 /** 1-based line holding UTF-16 offset `offset`. */
 export function lineOf(t: Transcript, offset: number): number {
-  let lo = 0;
-  let hi = t.lineStarts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (t.lineStarts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo + 1;
+  return floorIndex(t.lineStarts, offset) + 1;
 }
 
 const cpLineStarts = new WeakMap<Transcript, Int32Array | null>();
