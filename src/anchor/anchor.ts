@@ -19,7 +19,14 @@ export function anchorAll(project: Project): { segments: Segment[]; diagnostics:
     if (!t && project.unreadable.has(a.transcript)) continue;
     if (!t) {
       const near = nearest(a.transcript, project.transcripts.keys());
-      diagnostics.push(error('unknown-transcript', `unknown transcript "${a.transcript}"`, a.at('transcript'), near.length ? `did you mean "${near[0]}"?` : undefined));
+      // H04 → H01 would send the coding to another person's interview: an id that differs only in its
+      // numbers is not offered as a correction (P01 → P1, the same number, still is).
+      const numbers = (s: string) => (s.match(/\d+/g) ?? []).map(Number).join(',');
+      const plausible = near.filter((n) => n.replace(/\d/g, '') !== a.transcript.replace(/\d/g, '') || numbers(n) === numbers(a.transcript));
+      const hint = plausible.length
+        ? `did you mean "${plausible[0]}"?`
+        : `no transcript file is named ${a.transcript}.txt: was it renamed, deleted, or left out of "transcripts" in dtors.yaml?`;
+      diagnostics.push(error('unknown-transcript', `unknown transcript "${a.transcript}"`, a.at('transcript'), hint));
       continue;
     }
     let group = byTranscript.get(t.id);
@@ -54,7 +61,14 @@ function anchorOne(a: Annotation, t: Transcript, fold: () => Folded, diagnostics
   }
   if (a.quote === undefined) {
     const { start, end } = a.lines!;
-    return { annotation: a, transcript: t, startLine: start, endLine: end, start: t.lineStarts[start - 1], end: lineEnd(t, end) };
+    const s: Segment = { annotation: a, transcript: t, startLine: start, endLine: end, start: t.lineStarts[start - 1], end: lineEnd(t, end) };
+    // Coded lines that hold no words are almost always lines that moved: the transcript was edited.
+    if (!/\S/.test(t.text.slice(s.start, s.end))) {
+      diagnostics.push(
+        warning('blank-passage', `lines ${range(start, end)} of "${t.id}" are blank`, a.at(a.linesField), 'if the transcript was edited after coding, check the line numbers; giving the quote as well keeps a passage on its words'),
+      );
+    }
+    return s;
   }
   if (a.lines) {
     const lo = t.lineStarts[a.lines.start - 1];

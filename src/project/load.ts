@@ -42,9 +42,22 @@ export function resolveProjectFile(target: string, display = target): { file?: s
   }
   const file = st.isDirectory() ? join(abs, PROJECT_FILE) : abs;
   if (!existsSync(file)) {
-    return { diagnostic: error('project-not-found', `no ${PROJECT_FILE} in ${display}`, undefined, 'run dtors in a project folder, name one, or create one with: dtors init') };
+    // Run from a subfolder of a project (annotations/, say): the project is the nearest one above.
+    const above = st.isDirectory() ? projectAbove(abs) : undefined;
+    if (above && display === '.') return { file: above };
+    const hint = above ? `the nearest project is ${above}; name it, or run dtors there` : 'run dtors in a project folder, name one, or create one with: dtors init';
+    return { diagnostic: error('project-not-found', `no ${PROJECT_FILE} in ${display}`, undefined, hint) };
   }
   return { file };
+}
+
+/** The dtors.yaml of the nearest folder above `dir` that has one. */
+function projectAbove(dir: string): string | undefined {
+  for (let d = dirname(dir); ; d = dirname(d)) {
+    const f = join(d, PROJECT_FILE);
+    if (existsSync(f)) return f;
+    if (dirname(d) === d) return undefined;
+  }
 }
 
 /** Reads every input of a project into the Project model. Nothing here throws on bad input. */
@@ -292,7 +305,9 @@ function resolveCases(cases: Case[], fromFile: boolean, transcripts: Map<string,
       diagnostics.push(warning('transcript-without-case', `transcript "${id}" belongs to no case and is left out of the charts`, { file: t.path }, `case "${id}" lists other transcripts; add "${id}" to its "transcripts" cell`));
       continue;
     }
-    diagnostics.push(warning('transcript-without-case', `transcript "${id}" is not in the cases file; it is charted as a case of its own`, { file: t.path }, 'add a row for it to the cases file'));
+    diagnostics.push(
+      warning('transcript-without-case', `transcript "${id}" is not in the cases file; it is charted as a case of its own`, { file: t.path }, `add it to its case's "transcripts" cell (ids separated by ;), or give it a row of its own`),
+    );
     out.push({ id, transcripts: [id], attributes: {}, at: () => ({ file: t.path, line: 1, col: 1 }) });
   }
   return out;

@@ -19,6 +19,24 @@ export function buildManifest(inputs: InputFile[], options: Record<string, unkno
   return { name: MANIFEST, content: JSON.stringify(doc, null, 2) + '\n' };
 }
 
+/**
+ * What differs between the manifest the charts were made with and the one they would be made with now:
+ * the inputs whose bytes changed (or that came or went), and whether the options differ.
+ */
+export function manifestChanges(before: string | undefined, now: string): { inputs: string[]; options: boolean } | undefined {
+  let a: { inputs?: { path: string; sha256: string }[]; options?: unknown };
+  try {
+    a = JSON.parse(before ?? '');
+  } catch {
+    return undefined;
+  }
+  const b = JSON.parse(now) as { inputs: { path: string; sha256: string }[]; options: unknown };
+  const old = new Map((a.inputs ?? []).map((i) => [i.path, i.sha256]));
+  const cur = new Map(b.inputs.map((i) => [i.path, i.sha256]));
+  const inputs = [...new Set([...old.keys(), ...cur.keys()])].filter((p) => old.get(p) !== cur.get(p)).sort();
+  return { inputs, options: JSON.stringify(a.options) !== JSON.stringify(b.options) };
+}
+
 /** Output paths a manifest lists, or none when it is absent or unreadable. */
 export function manifestOutputs(content: string | undefined): string[] {
   if (!content) return [];

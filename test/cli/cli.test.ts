@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, copyProject, EXAMPLE, FIXTURES, ROOT, runBinary, runInProcess, snapshotDir, tempDir, writeProject, type RunResult } from '../helpers.js';
+import { BASE_PROJECT, BIN, copyProject, EXAMPLE, FIXTURES, ROOT, runBinary, runInProcess, snapshotDir, tempDir, writeProject, type RunResult } from '../helpers.js';
 
 const BASIC = join(FIXTURES, 'projects', 'basic');
 const expected = (name: string) => readFileSync(join(BASIC, 'expected', name), 'utf8');
@@ -166,6 +166,7 @@ describe('chart --out and --check', () => {
     expect(stale.code).toBe(1);
     expect(stale.stderr).toBe(
       'charts/2-outcomes.csv: stale\ncharts/2-outcomes.md: stale\ncharts/manifest.json: stale\n' +
+        '  changed since the charts were made: coding/alex.csv\n' +
         'dtors: 3 files in charts are out of date; run the same command without --check to update them\n',
     );
     expect(snapshotDir(out)).toEqual(before);
@@ -273,7 +274,7 @@ describe('pipes and init', () => {
     const dir = join(tempDir(), 'study');
     const r = runBinary(['init', dir]);
     expect(r.code).toBe(0);
-    expect(readdirSync(dir).sort()).toEqual(['annotations', 'cases.csv', 'dtors.yaml', 'frame.yaml', 'summaries.csv', 'transcripts']);
+    expect(readdirSync(dir).sort()).toEqual(['.gitattributes', 'annotations', 'cases.csv', 'dtors.yaml', 'frame.yaml', 'summaries.csv', 'transcripts']);
     expect(readFileSync(join(dir, 'dtors.yaml'), 'utf8')).toMatch(/^# yaml-language-server: \$schema=\/.*\/schemas\/dtors\.schema\.json\n/);
     expect(runBinary(['validate', dir, '--strict']).code).toBe(0);
     const ex = join(tempDir(), 'demo');
@@ -296,6 +297,44 @@ describe('pipes and init', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/is not empty/);
     expect(existsSync(join(dir, 'dtors.yaml'))).toBe(false);
+  });
+});
+
+describe('workflow details', () => {
+  it('finds the project from a subfolder when none is named', async () => {
+    const dir = writeProject();
+    const r = await runInProcess(['validate'], join(dir, 't'));
+    expect(r.code).toBe(0);
+    const named = await runInProcess(['validate', '.'], join(dir, 't'));
+    expect(named.code).toBe(0);
+  });
+
+  it('refuses to write charts where the coding or the project file is read from', async () => {
+    const dir = writeProject({ 'coding/a.csv': BASE_PROJECT['a.csv'], 'a.csv': null, 'dtors.yaml': 'version: 1\ntranscripts: t/\nframe: frame.yaml\nannotations: coding/*.csv\n' });
+    for (const out of ['coding', '.']) {
+      const r = await runInProcess(['chart', dir, '--out', join(dir, out)]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/write the charts to a folder of their own/);
+    }
+  });
+
+  it('says when only the record of the inputs changed', async () => {
+    const dir = writeProject();
+    expect((await runInProcess(['chart', dir, '--out', join(dir, 'charts')])).code).toBe(0);
+    const csv = join(dir, 'a.csv');
+    const [head, ...rows] = readFileSync(csv, 'utf8').trim().split('\n');
+    writeFileSync(csv, [head, ...rows.reverse()].join('\n') + '\n');
+    const r = await runInProcess(['chart', dir, '--out', join(dir, 'charts'), '--check']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/manifest\.json: stale\n {2}changed since the charts were made: a\.csv\n {2}the charts themselves are unchanged/);
+  });
+
+  it('warns about coded lines that are blank, and names no other interview for a missing one', async () => {
+    const dir = writeProject({ 't/P1.txt': 'INT: Hello?\n\nRESP: I wanted a script.\nRESP: And support from my keyworker.\n', 'a.csv': 'transcript,code,lines\nP1,1.1,2\nP2,1.2,2\nP3,1.2,1\n' });
+    const r = await runInProcess(['chart', dir]);
+    expect(r.stderr).toMatch(/a\.csv:2:8: warning blank-passage: lines 2 of "P1" are blank/);
+    expect(r.stderr).toMatch(/unknown transcript "P3"\n  hint: no transcript file is named P3\.txt/);
+    expect(r.stderr).toMatch(/dtors: no charts written; fix the errors above\n$/);
   });
 });
 

@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { ChartOptions } from '../../chart/chart.js';
 import type { QuoteMode } from '../../model/types.js';
@@ -80,12 +80,16 @@ async function runChart(io: Io, target: string, flags: Flags): Promise<number> {
   }
 
   // Loaded here, not at the top, so that `dtors --version` and `--help` start fast.
-  const [{ analyse, report }, { buildMatrices, checkOptions }, { buildManifest, MANIFEST, manifestOutputs }, { renderFiles, renderStdout }, { hasErrors, warning }] =
+  const [{ analyse, report }, { buildMatrices, checkOptions }, { buildManifest, MANIFEST, manifestChanges, manifestOutputs }, { renderFiles, renderStdout }, { hasErrors, warning }] =
     await Promise.all([import('../common.js'), import('../../chart/chart.js'), import('../../render/manifest.js'), import('../../render/outputs.js'), import('../../model/diagnostics.js')]);
   const status = progress(io, flags.quiet);
   const a = analyse(io, target, flags, status);
   status.done();
-  if (!a.project || hasErrors(a.diagnostics)) return report(io, a.diagnostics, flags);
+  if (!a.project || hasErrors(a.diagnostics)) {
+    const failed = report(io, a.diagnostics, flags);
+    if (a.project) io.stderr.write('dtors: no charts written; fix the errors above\n');
+    return failed;
+  }
   const project = a.project;
   const d = project.chart;
   const sort = flags.sort ?? d.sort ?? [];
@@ -123,7 +127,8 @@ async function runChart(io: Io, target: string, flags: Flags): Promise<number> {
   const matrices = buildMatrices(project, a.segments, options);
   if (options.where.length && matrices.length && matrices[0].rows.length === 0) {
     status.done();
-    report(io, [warning('no-cases', 'no case matches the --where filters; the charts have no rows', undefined, `attributes: ${project.attributeNames.join(', ')}`)], flags);
+    const values = options.where.map(([k]) => `${k}: ${[...new Set(project.cases.map((c) => c.attributes[k]).filter(Boolean))].sort().join(', ')}`);
+    report(io, [warning('no-cases', 'no case matches the --where filters; the charts have no rows', undefined, `the values there are (repeat --where for either of two): ${values.join('; ')}`)], flags);
   }
 
   if (!flags.out) {
@@ -159,7 +164,14 @@ async function runChart(io: Io, target: string, flags: Flags): Promise<number> {
     io.stderr.write(`dtors: error: ${shownPath(io, outDir)} is a file, not a folder for the charts\n`);
     return 2;
   }
-  const previous = manifestOutputs(readIfExists(join(outDir, MANIFEST)));
+  // Charts written where the coding is read from would be read back as coding on the next run.
+  const inputDirs = new Set([project.root, ...project.annotations.map((x) => dirname(x.file))]);
+  if (inputDirs.has(outDir)) {
+    io.stderr.write(`dtors: error: ${shownPath(io, outDir)} holds the project's ${outDir === project.root ? 'dtors.yaml' : 'coding'}; write the charts to a folder of their own (e.g. --out charts)\n`);
+    return 2;
+  }
+  const oldManifest = readIfExists(join(outDir, MANIFEST));
+  const previous = manifestOutputs(oldManifest);
   const obsolete = previous.filter((p) => !all.some((f) => f.name === p) && !p.includes('..') && !p.startsWith('/'));
 
   if (flags.check) {
@@ -173,6 +185,15 @@ async function runChart(io: Io, target: string, flags: Flags): Promise<number> {
       if (readIfExists(join(outDir, p)) !== undefined) problems.push(`${shownPath(io, join(outDir, p))}: obsolete (no longer produced)`);
     }
     for (const p of problems) io.stderr.write(`${p}\n`);
+    // Say why: which inputs changed since the charts were made, or that the options differ.
+    const why = manifestChanges(oldManifest, all[all.length - 1].content);
+    if (problems.length && why) {
+      if (why.inputs.length) io.stderr.write(`  changed since the charts were made: ${why.inputs.join(', ')}\n`);
+      if (why.options) io.stderr.write('  the options differ from those the charts were made with (see manifest.json)\n');
+      if (problems.length === 1 && problems[0].endsWith(`${MANIFEST}: stale`)) {
+        io.stderr.write('  the charts themselves are unchanged; only the record of their inputs differs\n');
+      }
+    }
     if (problems.length) {
       const n = problems.length;
       io.stderr.write(`dtors: ${n} ${n === 1 ? 'file' : 'files'} in ${shownPath(io, outDir)} ${n === 1 ? 'is' : 'are'} out of date; run the same command without --check to update them\n`);
