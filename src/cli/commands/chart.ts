@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { ChartOptions } from '../../chart/chart.js';
 import type { QuoteMode } from '../../model/types.js';
-import type { Format, Layout, RenderOptions } from '../../render/outputs.js';
+import type { Format, Layout, OutputFile, RenderOptions } from '../../render/outputs.js';
 import { addProjectOptions, collect, repeat, UsageError, type ProjectFlags } from '../options.js';
 import { EnvironmentError, progress, readIfExists, shownPath, writeFilesAtomic, type Io } from '../output.js';
 
@@ -117,6 +117,20 @@ async function runChart(io: Io, target: string, flags: Flags): Promise<number> {
     excel: flags.excel,
     raw: flags.raw,
   };
+  // The output folder is checked before any charting, so a mistake there costs nothing.
+  const outDir = flags.out ? resolve(io.cwd, flags.out) : undefined;
+  if (outDir) {
+    if (existsSync(outDir) && !statSync(outDir).isDirectory()) {
+      io.stderr.write(`dtors: error: ${shownPath(io, outDir)} is a file, not a folder for the charts\n`);
+      return 2;
+    }
+    // Charts written where the coding is read from would be read back as coding on the next run.
+    const inputDirs = new Set([project.root, ...project.annotations.map((x) => dirname(x.file))]);
+    if (inputDirs.has(outDir)) {
+      io.stderr.write(`dtors: error: ${shownPath(io, outDir)} holds the project's ${outDir === project.root ? 'dtors.yaml' : 'coding'}; write the charts to a folder of their own (e.g. --out charts)\n`);
+      return 2;
+    }
+  }
   const themeCount = options.themes ? new Set(options.themes).size : project.frame.themes.length;
   if (!flags.out && render.formats[0] === 'csv' && render.layout === 'wide' && themeCount !== 1) {
     throw new UsageError('CSV on stdout holds one theme: add --theme ID, use --layout long, or write every theme with --out DIR');
@@ -159,51 +173,14 @@ async function runChart(io: Io, target: string, flags: Flags): Promise<number> {
     raw: Boolean(flags.raw),
   };
   const all = [...files, buildManifest(project.inputs, manifestOptions, files)];
-  const outDir = resolve(io.cwd, flags.out);
-  if (existsSync(outDir) && !statSync(outDir).isDirectory()) {
-    io.stderr.write(`dtors: error: ${shownPath(io, outDir)} is a file, not a folder for the charts\n`);
-    return 2;
-  }
-  // Charts written where the coding is read from would be read back as coding on the next run.
-  const inputDirs = new Set([project.root, ...project.annotations.map((x) => dirname(x.file))]);
-  if (inputDirs.has(outDir)) {
-    io.stderr.write(`dtors: error: ${shownPath(io, outDir)} holds the project's ${outDir === project.root ? 'dtors.yaml' : 'coding'}; write the charts to a folder of their own (e.g. --out charts)\n`);
-    return 2;
-  }
-  const oldManifest = readIfExists(join(outDir, MANIFEST));
+  const dir = outDir!; // --out was given: stdout output returned above
+  const oldManifest = readIfExists(join(dir, MANIFEST));
   const previous = manifestOutputs(oldManifest);
   const obsolete = previous.filter((p) => !all.some((f) => f.name === p) && !p.includes('..') && !p.startsWith('/'));
 
-  if (flags.check) {
-    const problems: string[] = [];
-    for (const f of all) {
-      const now = readIfExists(join(outDir, f.name));
-      if (now === undefined) problems.push(`${shownPath(io, join(outDir, f.name))}: missing`);
-      else if (now !== f.content) problems.push(`${shownPath(io, join(outDir, f.name))}: stale`);
-    }
-    for (const p of obsolete) {
-      if (readIfExists(join(outDir, p)) !== undefined) problems.push(`${shownPath(io, join(outDir, p))}: obsolete (no longer produced)`);
-    }
-    for (const p of problems) io.stderr.write(`${p}\n`);
-    // Say why: which inputs changed since the charts were made, or that the options differ.
-    const why = manifestChanges(oldManifest, all[all.length - 1].content);
-    if (problems.length && why) {
-      if (why.inputs.length) io.stderr.write(`  changed since the charts were made: ${why.inputs.join(', ')}\n`);
-      if (why.options) io.stderr.write('  the options differ from those the charts were made with (see manifest.json)\n');
-      if (problems.length === 1 && problems[0].endsWith(`${MANIFEST}: stale`)) {
-        io.stderr.write('  the charts themselves are unchanged; only the record of their inputs differs\n');
-      }
-    }
-    if (problems.length) {
-      const n = problems.length;
-      io.stderr.write(`dtors: ${n} ${n === 1 ? 'file' : 'files'} in ${shownPath(io, outDir)} ${n === 1 ? 'is' : 'are'} out of date; run the same command without --check to update them\n`);
-      return 1;
-    }
-    if (!flags.quiet) io.stderr.write(`dtors: ${all.length} files in ${shownPath(io, outDir)} are up to date\n`);
-    return code;
-  }
+  if (flags.check) return checkCharts(io, dir, all, obsolete, manifestChanges(oldManifest, all[all.length - 1].content), flags.quiet) || code;
   try {
-    writeFilesAtomic(outDir, all, obsolete);
+    writeFilesAtomic(dir, all, obsolete);
   } catch (e) {
     if (e instanceof EnvironmentError) {
       io.stderr.write(`dtors: error: ${e.message}\n`);
@@ -211,6 +188,45 @@ async function runChart(io: Io, target: string, flags: Flags): Promise<number> {
     }
     throw e;
   }
-  if (!flags.quiet) io.stderr.write(`dtors: wrote ${all.length} files to ${shownPath(io, outDir)}\n`);
+  if (!flags.quiet) io.stderr.write(`dtors: wrote ${all.length} files to ${shownPath(io, dir)}\n`);
   return code;
+}
+
+/**
+ * `--check`: compares the charts that would be written with those in the folder, lists what is stale,
+ * missing or obsolete and why, and returns 1 when anything is (0 when all are up to date).
+ */
+function checkCharts(
+  io: Io,
+  outDir: string,
+  all: OutputFile[],
+  obsolete: string[],
+  why: { inputs: string[]; options: boolean } | undefined,
+  quiet?: boolean,
+): number {
+  const problems: string[] = [];
+  for (const f of all) {
+    const now = readIfExists(join(outDir, f.name));
+    if (now === undefined) problems.push(`${shownPath(io, join(outDir, f.name))}: missing`);
+    else if (now !== f.content) problems.push(`${shownPath(io, join(outDir, f.name))}: stale`);
+  }
+  for (const p of obsolete) {
+    if (readIfExists(join(outDir, p)) !== undefined) problems.push(`${shownPath(io, join(outDir, p))}: obsolete (no longer produced)`);
+  }
+  for (const p of problems) io.stderr.write(`${p}\n`);
+  // Say why: which inputs changed since the charts were made, or that the options differ.
+  if (problems.length && why) {
+    if (why.inputs.length) io.stderr.write(`  changed since the charts were made: ${why.inputs.join(', ')}\n`);
+    if (why.options) io.stderr.write('  the options differ from those the charts were made with (see manifest.json)\n');
+    if (problems.length === 1 && problems[0].endsWith(`${all[all.length - 1].name}: stale`)) {
+      io.stderr.write('  the charts themselves are unchanged; only the record of their inputs differs\n');
+    }
+  }
+  if (problems.length) {
+    const n = problems.length;
+    io.stderr.write(`dtors: ${n} ${n === 1 ? 'file' : 'files'} in ${shownPath(io, outDir)} ${n === 1 ? 'is' : 'are'} out of date; run the same command without --check to update them\n`);
+    return 1;
+  }
+  if (!quiet) io.stderr.write(`dtors: ${all.length} files in ${shownPath(io, outDir)} are up to date\n`);
+  return 0;
 }
