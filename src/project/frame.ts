@@ -1,6 +1,7 @@
 import { error } from '../model/diagnostics.js';
 import type { Diagnostic, Frame, FrameNode, Theme } from '../model/types.js';
 import { validate } from './schemas.js';
+import { cleanText } from './text.js';
 import type { YamlFile } from './yamlFile.js';
 
 /** Builds the frame from a parsed frame.yaml, checking it against its schema and for duplicate ids. */
@@ -32,9 +33,9 @@ export function buildFrame(yaml: YamlFile): { frame?: Frame; diagnostics: Diagno
     const node: FrameNode = {
       id,
       label,
-      description: str(raw.description),
-      include: str(raw.include),
-      exclude: str(raw.exclude),
+      description: cleanText(raw.description),
+      include: cleanText(raw.include),
+      exclude: cleanText(raw.exclude),
       keywords: Array.isArray(raw.keywords) ? raw.keywords.filter((k: unknown) => typeof k === 'string') : [],
       depth,
       parent: parent?.id,
@@ -56,11 +57,7 @@ export function buildFrame(yaml: YamlFile): { frame?: Frame; diagnostics: Diagno
     }
   };
   root.themes.forEach((t, i) => walk(t, ['themes', i], 0, undefined, undefined));
-  return { frame: { title: str(root.title), themes, nodes, order }, diagnostics };
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+  return { frame: { title: cleanText(root.title), themes, nodes, order }, diagnostics };
 }
 
 /** "1.2 Substitute prescribing": how a code is named in headers and hints. */

@@ -26,8 +26,6 @@ export interface LoadOptions {
 
 export interface Loaded {
   project?: Project;
-  /** Where each key of dtors.yaml is, for diagnostics about configured values. */
-  configAt?: (path: (string | number)[]) => Pos;
   diagnostics: Diagnostic[];
 }
 
@@ -78,7 +76,7 @@ export function loadProject(target: string, opts: LoadOptions = {}): Loaded {
   if (cfgYaml.value === undefined) return { diagnostics };
   diagnostics.push(...validate('dtors', cfgYaml.value ?? {}, cfgYaml.locate, { field: 'key' }));
   const configAt = (path: (string | number)[]) => cfgYaml.locate(path, 'value');
-  if (hasErrors(diagnostics)) return { configAt, diagnostics };
+  if (hasErrors(diagnostics)) return { diagnostics };
   const cfg = cfgYaml.value as Record<string, any>;
 
   // Speakers come first: transcripts are split into turns as they are read.
@@ -176,7 +174,7 @@ export function loadProject(target: string, opts: LoadOptions = {}): Loaded {
   let summaries: CellSummary[] = summariesTable ? toSummaries(summariesTable.rows) : [];
   if (frame) summaries = checkSummaries(summaries, frame, casesRead ? cases : undefined, diagnostics);
 
-  if (!frame) return { configAt, diagnostics };
+  if (!frame) return { diagnostics };
   const chart: ChartDefaults = {};
   if (cfg.chart?.sort !== undefined) chart.sort = list(cfg.chart.sort);
   // `none`, as on the command line: no attribute columns.
@@ -210,7 +208,7 @@ export function loadProject(target: string, opts: LoadOptions = {}): Loaded {
     chart,
     inputs,
   };
-  return { project, configAt, diagnostics };
+  return { project, diagnostics };
 }
 
 function list(v: unknown): string[] {

@@ -3,6 +3,7 @@ import type { Annotation, Absence, Case, CellSummary, Diagnostic, LineRange, Pos
 import { nearest } from '../nlp/distance.js';
 import { parseCsv } from './csvFile.js';
 import { schemaJson, validate, type SchemaName } from './schemas.js';
+import { cleanText as text } from './text.js';
 import { parseYaml } from './yamlFile.js';
 
 /** One row of a table file (CSV or YAML list), whatever its kind. */
@@ -102,12 +103,6 @@ function collapseMissingColumns(ds: Diagnostic[], headerPos: () => Pos, header: 
 const noSource = () => undefined;
 
 const KEY_TRUE = /^\s*(yes|y|true|\*)\s*$/i;
-
-function text(v: unknown): string | undefined {
-  if (v === undefined || v === null) return undefined;
-  const s = String(v).trim();
-  return s === '' ? undefined : s;
-}
 
 function idText(row: TableRow, field: string): string | undefined {
   const v = row.values[field];

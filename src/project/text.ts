@@ -38,6 +38,13 @@ export function floorIndex(sorted: ArrayLike<number>, x: number): number {
   return lo;
 }
 
+/** A value as trimmed text, or undefined when it is absent or blank (cells, YAML scalars). */
+export function cleanText(v: unknown): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  const s = String(v).trim();
+  return s === '' ? undefined : s;
+}
+
 /** Number of code points in text[from, to). */
 export function codePointLength(text: string, from = 0, to = text.length): number {
   let n = 0;
