@@ -57,3 +57,6 @@ export interface Matrix {
   columns: Column[];
   rows: Row[];
 }
+
+/** The long layout's own columns, after the case and its attributes; no case attribute may take these names. */
+export const LONG_COLUMNS: readonly string[] = ['theme', 'code', 'label', 'ref', 'start', 'end', 'key', 'summary', 'note', 'quote', 'coder'];

@@ -1,5 +1,6 @@
-import type { Matrix } from '../model/matrix.js';
+import { LONG_COLUMNS, type Matrix } from '../model/matrix.js';
 import type { QuoteMode } from '../model/types.js';
+import { attribute } from './table.js';
 
 /**
  * The tidy ("long") layout: one row per charted entry, for pivot tables, R and pandas. A cell summary
@@ -7,11 +8,11 @@ import type { QuoteMode } from '../model/types.js';
  */
 export function longTable(matrices: Matrix[], quotes: QuoteMode): { header: string[]; rows: string[][] } {
   const attrs = matrices[0]?.attributes ?? [];
-  const header = ['case', ...attrs, 'theme', 'code', 'label', 'ref', 'start', 'end', 'key', 'summary', 'note', 'quote', 'coder'];
+  const header = ['case', ...attrs, ...LONG_COLUMNS];
   const rows: string[][] = [];
   for (const m of matrices) {
     for (const r of m.rows) {
-      const lead = [r.case, ...attrs.map((a) => r.attributes[a] ?? '')];
+      const lead = [r.case, ...attrs.map((a) => attribute(r, a))];
       r.cells.forEach((cell, i) => {
         const col = m.columns[i];
         const base = [...lead, m.theme.id, col.code, col.label];
