@@ -18,6 +18,8 @@ export const SIZES = {
   S: { transcripts: 50, seed: 0x5eed0051 },
   M: { transcripts: 200, seed: 0x5eed0200 },
   L: { transcripts: 1000, seed: 0x5eed1000 },
+  // At the limit of 250,000 coded passages (docs/limits.md): only when asked, `--sizes XL`.
+  XL: { transcripts: 2500, seed: 0x5eed2500 },
 };
 
 const WORDS_PER_TRANSCRIPT = 6000;

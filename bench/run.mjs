@@ -25,7 +25,8 @@ const TARGETS = { chartLSeconds: 3, chartLRssMB: 700, versionMs: 150 };
 
 const USAGE = `usage: node bench/run.mjs [--sizes S,M,L] [--runs N]
 
-  --sizes   which projects to chart (default S,M,L); validate runs on the largest
+  --sizes   which projects to chart (default S,M,L; XL, at the limit on coded passages, only when named);
+            validate runs on the largest
   --runs    runs per measurement, reported as the median (default 3; --version always ${VERSION_RUNS})
 `;
 

@@ -1,5 +1,5 @@
 import { relative, sep } from 'node:path';
-import { error, warning } from '../model/diagnostics.js';
+import { error, pushAll, warning } from '../model/diagnostics.js';
 import type { Annotation, Diagnostic, Project, Segment, Transcript } from '../model/types.js';
 import { nearest } from '../nlp/distance.js';
 import { unknownCode } from '../project/hints.js';
@@ -44,11 +44,11 @@ export function anchorAll(project: Project): { segments: Segment[]; diagnostics:
       const s = anchorOne(a, t, fold, diagnostics);
       if (s && project.frame.nodes.has(a.code)) placed.push(s);
     }
-    diagnostics.push(...duplicates(placed, project.root));
+    pushAll(diagnostics, duplicates(placed, project.root));
     for (const s of placed) segments.push(s);
   }
   segments.sort((x, y) => x.annotation.index - y.annotation.index);
-  diagnostics.push(...duplicateIds(project.annotations, project.root));
+  pushAll(diagnostics, duplicateIds(project.annotations, project.root));
   return { segments, diagnostics };
 }
 
@@ -89,10 +89,14 @@ function anchorOne(a: Annotation, t: Transcript, fold: () => Folded, diagnostics
     return undefined;
   }
   if (hits.length > 1) {
+    // "at lines 10 (twice), 14": each line once, with how often the quote is on it.
+    const perLine = new Map<string, number>();
+    for (const h of hits) perLine.set(where(t, h), (perLine.get(where(t, h)) ?? 0) + 1);
+    const lines = [...perLine].slice(0, 5).map(([l, n]) => (n === 1 ? l : `${l} (${n === 2 ? 'twice' : `${n} times`})`));
     diagnostics.push(
       error(
         'quote-ambiguous',
-        `the quote occurs ${hits.length} times in "${t.id}" (at lines ${hits.slice(0, 5).map((h) => where(t, h)).join(', ')}${hits.length > 5 ? ', …' : ''})`,
+        `the quote occurs ${hits.length} times in "${t.id}" (at ${perLine.size === 1 ? 'line' : 'lines'} ${lines.join(', ')}${perLine.size > 5 ? ', …' : ''})`,
         a.at('quote'),
         // Lines can only choose between occurrences that are on different lines.
         new Set(hits.map((h) => where(t, h))).size === hits.length ? 'add "lines" to say which one is meant, or quote more words' : 'quote more words, so that it occurs once',

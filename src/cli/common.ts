@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { Chalk } from 'chalk';
 import { anchorAll } from '../anchor/anchor.js';
-import { ENVIRONMENT_CODES, hasErrors, sortDiagnostics } from '../model/diagnostics.js';
+import { ENVIRONMENT_CODES, hasErrors, pushAll, sortDiagnostics } from '../model/diagnostics.js';
 import type { Diagnostic, Segment } from '../model/types.js';
 import { projectWarnings } from '../project/checks.js';
 import { loadProject, type Loaded } from '../project/load.js';
@@ -23,16 +23,35 @@ export function analyse(io: Io, target: string | undefined, flags: ProjectFlags,
   // Theme names that would overwrite each other's chart files are a problem of the frame, so
   // validate reports them as well as chart.
   const diagnostics = [...loaded.diagnostics, ...anchored.diagnostics, ...slugClashes(loaded.project)];
-  diagnostics.push(...projectWarnings(loaded.project, { coverage: !hasErrors(diagnostics) }));
+  pushAll(diagnostics, projectWarnings(loaded.project, { coverage: !hasErrors(diagnostics) }));
   return { ...loaded, diagnostics, segments: anchored.segments };
 }
+
+/**
+ * At most this many diagnostics of one code are printed; a file with a problem on every one of its
+ * 200,000 rows would otherwise bury the terminal (validate --format json still lists them all).
+ */
+export const SHOWN_PER_CODE = 50;
 
 /** Prints diagnostics on stderr (warnings unless quiet) and returns the exit code they imply. */
 export function report(io: Io, diagnostics: Diagnostic[], flags: { color: boolean; quiet?: boolean }): number {
   const c = colours(io, flags.color);
+  const shown = new Map<string, number>();
+  const hidden = new Map<string, { severity: Diagnostic['severity']; count: number }>();
   for (const d of sortDiagnostics(diagnostics)) {
     if (d.severity === 'warning' && flags.quiet) continue;
+    const n = (shown.get(d.code) ?? 0) + 1;
+    shown.set(d.code, n);
+    if (n > SHOWN_PER_CODE) {
+      const h = hidden.get(d.code) ?? { severity: d.severity, count: 0 };
+      h.count++;
+      hidden.set(d.code, h);
+      continue;
+    }
     io.stderr.write(formatDiagnostic(io, d, c));
+  }
+  for (const [code, h] of [...hidden].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    io.stderr.write(`dtors: ${h.count.toLocaleString('en')} more ${code} ${h.severity === 'error' ? 'errors' : 'warnings'} not shown (dtors validate --format json lists every one)\n`);
   }
   return exitCode(diagnostics);
 }

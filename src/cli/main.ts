@@ -21,7 +21,7 @@ export async function main(argv: string[], io?: Io): Promise<number> {
     import('./options.js'),
   ]);
   io ??= processIo();
-  if (io.stdout === process.stdout) guardPipe();
+  if (io.stdout === process.stdout) (await import('./interrupt.js')).guardStreams();
   let code = 0;
   const done = (c: number) => {
     code = c;
@@ -69,15 +69,4 @@ Docs: README.md and docs/ (formats, commands, every diagnostic code in docs/erro
     throw e;
   }
   return code;
-}
-
-let guarded = false;
-/** `dtors chart | head` closes the pipe early: that is the reader's choice, not an error. */
-function guardPipe(): void {
-  if (guarded) return;
-  guarded = true;
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(0);
-    throw e;
-  });
 }

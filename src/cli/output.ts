@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { holdingInterrupts, Interrupted } from './interrupt.js';
 
 /** The streams and environment a command runs against: the real process, or a test's buffers. */
 export interface Io {
@@ -17,7 +18,8 @@ export function processIo(): Io {
 /** A path as the user should see it: relative to where they ran dtors when it is below it. */
 export function shownPath(io: Io, p: string): string {
   const r = relative(io.cwd, p);
-  return r && !r.startsWith('..') ? r.split(sep).join('/') : p;
+  if (r === '') return '.';
+  return !r.startsWith('..') && !isAbsolute(r) ? r.split(sep).join('/') : p;
 }
 
 export interface Progress {
@@ -49,29 +51,58 @@ export function progress(io: Io, quiet?: boolean): Progress {
   };
 }
 
-/** A failure of the environment (unwritable folder …): a one-line message and exit 2. */
-export class EnvironmentError extends Error {}
+/** A failure of the environment (unwritable folder …): a coded message at the path, and exit 2. */
+export class EnvironmentError extends Error {
+  constructor(
+    readonly code: string,
+    readonly path: string,
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+}
 
 /**
- * Writes files into `dir` so that a failure leaves nothing half-done: every file goes to a temporary
- * name first, and only when all are written are they renamed into place. Files in `remove` (outputs
- * a previous run made that this one no longer makes) are deleted last.
+ * Creates `dir` and any missing parents, one level at a time. (Node 20's recursive mkdirSync never
+ * returns for a path under /proc; this fails there like anywhere else.)
  */
-export function writeFilesAtomic(dir: string, files: { name: string; content: string }[], remove: string[] = []): void {
+export function makeFolder(dir: string): void {
+  const missing: string[] = [];
+  for (let d = resolve(dir); !existsSync(d); d = dirname(d)) {
+    missing.unshift(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing) mkdirSync(d);
+}
+
+/**
+ * Writes files into `dir` so that a failure or an interruption leaves nothing half-done: every file
+ * goes to a temporary name first, and only when all are written are they renamed into place. Signals
+ * are let in between files; one that comes removes what was staged and throws Interrupted. Files in
+ * `remove` (outputs a previous run made that this one no longer makes) are deleted last.
+ */
+export async function writeFilesAtomic(dir: string, files: { name: string; content: string }[], remove: string[] = []): Promise<void> {
   const temps: string[] = [];
   try {
-    if (existsSync(dir) && !statSync(dir).isDirectory()) throw new EnvironmentError(`${dir} exists and is not a folder`);
-    mkdirSync(dir, { recursive: true });
-    const staged = files.map((f) => {
-      const target = join(dir, f.name);
-      mkdirSync(dirname(target), { recursive: true });
-      const tmp = join(dirname(target), `.${f.name.split('/').pop()}.${process.pid}.tmp`);
-      temps.push(tmp);
-      writeFileSync(tmp, f.content);
-      return { tmp, target };
+    await holdingInterrupts(async (checkpoint) => {
+      if (existsSync(dir) && !statSync(dir).isDirectory()) throw new EnvironmentError('output-not-writable', dir, `${dir} exists and is not a folder`);
+      makeFolder(dir);
+      const staged: { tmp: string; target: string }[] = [];
+      for (const f of files) {
+        const target = join(dir, f.name);
+        makeFolder(dirname(target));
+        const tmp = join(dirname(target), `.${f.name.split('/').pop()}.${process.pid}.tmp`);
+        temps.push(tmp);
+        writeFileSync(tmp, f.content);
+        staged.push({ tmp, target });
+        await checkpoint();
+      }
+      // The last moment to stop; after it the renames run without a break.
+      await checkpoint();
+      for (const x of staged) renameSync(x.tmp, x.target);
+      temps.length = 0;
     });
-    for (const s of staged) renameSync(s.tmp, s.target);
-    temps.length = 0;
     for (const r of remove) {
       try {
         rmSync(join(dir, r), { force: true });
@@ -87,9 +118,17 @@ export function writeFilesAtomic(dir: string, files: { name: string; content: st
         /* already gone */
       }
     }
-    if (e instanceof EnvironmentError) throw e;
-    throw new EnvironmentError(`cannot write to ${dir}: ${(e as Error).message}`);
+    if (e instanceof EnvironmentError || e instanceof Interrupted) throw e;
+    const err = e as NodeJS.ErrnoException;
+    throw new EnvironmentError('output-not-writable', err.path ?? dir, `cannot write to ${dir}: ${err.code ?? err.message}`, writeHint(err.code));
   }
+}
+
+function writeHint(code: string | undefined): string | undefined {
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return 'choose a folder you can write to with --out';
+  if (code === 'ENOTDIR') return 'part of the path is a file, not a folder';
+  if (code === 'ENOSPC' || code === 'EDQUOT') return 'the disk is full';
+  return undefined;
 }
 
 export function readIfExists(path: string): string | undefined {

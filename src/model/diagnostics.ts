@@ -1,11 +1,18 @@
 import type { Diagnostic, Pos } from './types.js';
 
-/** Builds an error diagnostic at `pos` (file-level when only a file is known). */
-export function error(code: string, message: string, pos?: Pos | { file: string }, hint?: string): Diagnostic {
+/**
+ * Where a diagnostic points: a place in a file; a whole file (`{ file }`, shown at line 1, column 1 so
+ * that editors and CI annotations can open it); or a path that has no lines, such as a folder or a
+ * path that does not exist (`{ path }`).
+ */
+export type Where = Pos | { file: string } | { path: string };
+
+/** Builds an error diagnostic at `pos`. */
+export function error(code: string, message: string, pos?: Where, hint?: string): Diagnostic {
   return make('error', code, message, pos, hint);
 }
 
-export function warning(code: string, message: string, pos?: Pos | { file: string }, hint?: string): Diagnostic {
+export function warning(code: string, message: string, pos?: Where, hint?: string): Diagnostic {
   return make('warning', code, message, pos, hint);
 }
 
@@ -13,16 +20,15 @@ function make(
   severity: Diagnostic['severity'],
   code: string,
   message: string,
-  pos: Pos | { file: string } | undefined,
+  pos: Where | undefined,
   hint: string | undefined,
 ): Diagnostic {
   const d: Diagnostic = { severity, code, message };
-  if (pos) {
+  if (pos && 'path' in pos) d.file = pos.path;
+  else if (pos) {
     d.file = pos.file;
-    if ('line' in pos) {
-      d.line = pos.line;
-      d.col = pos.col;
-    }
+    d.line = 'line' in pos ? pos.line : 1;
+    d.col = 'line' in pos ? pos.col : 1;
   }
   if (hint) d.hint = hint;
   return d;
@@ -55,4 +61,12 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
  * Codes that describe the environment rather than the content of the user's files; they make the
  * CLI exit 2 instead of 1 (see docs/errors.md).
  */
-export const ENVIRONMENT_CODES = new Set(['project-not-found', 'unreadable-file']);
+export const ENVIRONMENT_CODES = new Set(['project-not-found', 'unreadable-file', 'output-not-writable']);
+
+/**
+ * Appends `items` to `target`. `target.push(...items)` passes every item as an argument, which
+ * overflows the stack for large arrays (a coding file of a million rows, each with a warning).
+ */
+export function pushAll<T>(target: T[], items: readonly T[]): void {
+  for (const x of items) target.push(x);
+}

@@ -23,12 +23,17 @@ export interface CsvTable {
  * Parses a CSV table with a header row, keeping where every cell is. Line ends are normalised first
  * (a file mixing CRLF and LF is common after hand edits, and the parser takes one record delimiter).
  * The delimiter is a comma unless the header line has none and does have semicolons or tabs, as
- * European spreadsheets and "Unicode text" exports write.
+ * European spreadsheets and "Unicode text" exports write, or unless an Excel `sep=` line names it.
  */
 export function parseCsv(text: string, file: string, delimiter?: string, columnName: (header: string) => string | undefined = (h) => h): CsvTable {
-  const norm = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+  let norm = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
   const nl = norm.indexOf('\n');
-  const delim = delimiter ?? detectDelimiter(nl === -1 ? norm : norm.slice(0, nl));
+  // Excel reads and writes a first line `sep=;` naming the delimiter. It is blanked rather than cut,
+  // so that line numbers stay those of the file.
+  const hint = /^"?sep=(.)"?[ \t]*$/i.exec(nl === -1 ? norm : norm.slice(0, nl));
+  if (hint) norm = norm.slice(nl === -1 ? norm.length : nl);
+  const nl2 = norm.indexOf('\n', hint ? 1 : 0);
+  const delim = delimiter ?? hint?.[1] ?? detectDelimiter(nl2 === -1 ? norm : norm.slice(hint ? 1 : 0, nl2));
   const config = { delimiter: delim, newline: '\n' as const, quoteChar: '"', escapeChar: '"', skipEmptyLines: false as const };
   const diagnostics: Diagnostic[] = [];
   const fail = (): CsvTable => ({ header: [], headerAt: () => ({ file, line: 1, col: 1 }), rows: [], delimiter: delim, diagnostics });
@@ -93,7 +98,8 @@ export function parseCsv(text: string, file: string, delimiter?: string, columnN
       );
       continue;
     }
-    const values: Record<string, string> = {};
+    // No prototype: a column may be called anything, "__proto__" included.
+    const values: Record<string, string> = Object.create(null);
     for (const [h, i] of columns) {
       const v = cells[i];
       if (v !== undefined && !isBlank(v)) values[h] = v;

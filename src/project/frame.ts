@@ -1,4 +1,4 @@
-import { error } from '../model/diagnostics.js';
+import { error, pushAll } from '../model/diagnostics.js';
 import type { Diagnostic, Frame, FrameNode, Theme } from '../model/types.js';
 import { validate } from './schemas.js';
 import { cleanText } from './text.js';
@@ -8,7 +8,7 @@ import type { YamlFile } from './yamlFile.js';
 export function buildFrame(yaml: YamlFile): { frame?: Frame; diagnostics: Diagnostic[] } {
   const diagnostics = [...yaml.diagnostics];
   if (yaml.value === undefined && diagnostics.length) return { diagnostics };
-  diagnostics.push(...validate('frame', yaml.value, yaml.locate, { field: 'key' }));
+  pushAll(diagnostics, validate('frame', yaml.value, yaml.locate, { field: 'key' }));
   const root = yaml.value as { title?: unknown; themes?: unknown } | null;
   if (!root || typeof root !== 'object' || !Array.isArray(root.themes)) return { diagnostics };
 

@@ -1,11 +1,13 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { globSync, isDynamicPattern } from 'tinyglobby';
-import { error, hasErrors, warning } from '../model/diagnostics.js';
+import { error, hasErrors, pushAll, warning } from '../model/diagnostics.js';
 import type { Annotation, Case, CellSummary, ChartDefaults, Diagnostic, Frame, InputFile, Pos, Project, SpeakerConfig, Transcript } from '../model/types.js';
 import { nearest } from '../nlp/distance.js';
 import type { Encoding } from './decode.js';
-import { readTextFile } from './files.js';
+import { projectBudget, readTextFile } from './files.js';
+import { LIMITS } from './limits.js';
+import { LONG_COLUMNS } from '../model/matrix.js';
 import { buildFrame, codeName } from './frame.js';
 import { unknownAttribute, unknownCode, unknownCoder } from './hints.js';
 import { validate } from './schemas.js';
@@ -36,7 +38,7 @@ export function resolveProjectFile(target: string, display = target): { file?: s
   try {
     st = statSync(abs);
   } catch {
-    return { diagnostic: error('project-not-found', `no such file or folder: ${display}`, undefined, 'name a project folder (one with a dtors.yaml), or create one with: dtors init') };
+    return { diagnostic: error('project-not-found', `no such file or folder: ${display}`, { path: abs }, 'name a project folder (one with a dtors.yaml), or create one with: dtors init') };
   }
   const file = st.isDirectory() ? join(abs, PROJECT_FILE) : abs;
   if (!existsSync(file)) {
@@ -44,7 +46,7 @@ export function resolveProjectFile(target: string, display = target): { file?: s
     const above = st.isDirectory() ? projectAbove(abs) : undefined;
     if (above && display === '.') return { file: above };
     const hint = above ? `the nearest project is ${above}; name it, or run dtors there` : 'run dtors in a project folder, name one, or create one with: dtors init';
-    return { diagnostic: error('project-not-found', `no ${PROJECT_FILE} in ${display}`, undefined, hint) };
+    return { diagnostic: error('project-not-found', `no ${PROJECT_FILE} in ${display}`, { path: abs }, hint) };
   }
   return { file };
 }
@@ -68,13 +70,15 @@ export function loadProject(target: string, opts: LoadOptions = {}): Loaded {
   const inputs: InputFile[] = [];
   const rel = (p: string) => relative(root, p).split(sep).join('/');
 
-  const cfgFile = readTextFile(configPath, { what: 'project file', encoding: opts.encoding });
+  // Every file read counts against one budget, so no project can make a run read without end.
+  const budget = projectBudget();
+  const cfgFile = readTextFile(configPath, { what: 'project file', encoding: opts.encoding, kind: 'yaml', budget });
   if (!cfgFile.file) return { diagnostics: cfgFile.diagnostics };
   inputs.push({ path: rel(configPath), sha256: cfgFile.file.sha256 });
   const cfgYaml = parseYaml(cfgFile.file.text, configPath);
-  diagnostics.push(...cfgYaml.diagnostics);
+  pushAll(diagnostics, cfgYaml.diagnostics);
   if (cfgYaml.value === undefined) return { diagnostics };
-  diagnostics.push(...validate('dtors', cfgYaml.value ?? {}, cfgYaml.locate, { field: 'key' }));
+  pushAll(diagnostics, validate('dtors', cfgYaml.value ?? {}, cfgYaml.locate, { field: 'key' }));
   const configAt = (path: (string | number)[]) => cfgYaml.locate(path, 'value');
   if (hasErrors(diagnostics)) return { diagnostics };
   const cfg = cfgYaml.value as Record<string, any>;
@@ -92,7 +96,13 @@ export function loadProject(target: string, opts: LoadOptions = {}): Loaded {
 
   const transcripts = new Map<string, Transcript>();
   const unreadable = new Set<string>();
-  const transcriptFiles = expand(root, list(cfg.transcripts), ['transcripts'], configAt, diagnostics, /\.txt$/i, 'transcripts');
+  let transcriptFiles = expand(root, cfg.transcripts, ['transcripts'], configAt, diagnostics, /\.txt$/i, 'transcripts');
+  if (transcriptFiles.length > LIMITS.transcripts) {
+    diagnostics.push(
+      error('too-many-transcripts', `${transcriptFiles.length.toLocaleString('en')} transcripts; the limit is ${LIMITS.transcripts.toLocaleString('en')}`, configAt(['transcripts']), 'chart a part of the study at a time (a project per site or wave); see docs/limits.md'),
+    );
+    transcriptFiles = [];
+  }
   for (const path of transcriptFiles) {
     const id = basename(path, extname(path));
     if (/[:;,*|]/.test(id)) {
@@ -106,19 +116,13 @@ export function loadProject(target: string, opts: LoadOptions = {}): Loaded {
       diagnostics.push(error('duplicate-transcript-id', `two transcripts have the id "${id}": ${rel(prev.path)} and ${rel(path)}`, { file: path }, 'transcript ids are file names without .txt and must be unique; rename one'));
       continue;
     }
-    const r = readTextFile(path, { what: 'transcript', encoding: opts.encoding, shown: rel(path) });
-    diagnostics.push(...r.diagnostics);
+    const r = readTextFile(path, { what: 'transcript', encoding: opts.encoding, shown: rel(path), kind: 'transcript', budget });
+    pushAll(diagnostics, r.diagnostics);
     if (!r.file) {
       unreadable.add(id);
       continue;
     }
     inputs.push({ path: rel(path), sha256: r.file.sha256 });
-    const nul = r.file.text.indexOf('\0');
-    if (nul !== -1) {
-      diagnostics.push(error('binary-file', `the transcript contains a NUL character (at character ${nul}): it is not a plain-text file`, { file: path }, 'save the interview as plain text (.txt)'));
-      unreadable.add(id);
-      continue;
-    }
     const t = buildTranscript(id, path, r.file.text, speakers);
     if (!/\S/.test(t.text)) diagnostics.push(warning('empty-transcript', 'the transcript is empty', { file: path }));
     transcripts.set(id, t);
@@ -126,43 +130,52 @@ export function loadProject(target: string, opts: LoadOptions = {}): Loaded {
 
   let frame: Frame | undefined;
   const framePath = resolve(root, cfg.frame);
-  const fr = readTextFile(framePath, { what: 'frame', from: configAt(['frame']), encoding: opts.encoding, shown: cfg.frame });
-  diagnostics.push(...fr.diagnostics);
+  const fr = readTextFile(framePath, { what: 'frame', from: configAt(['frame']), encoding: opts.encoding, shown: cfg.frame, kind: 'yaml', budget });
+  pushAll(diagnostics, fr.diagnostics);
   if (fr.file) {
     inputs.push({ path: rel(framePath), sha256: fr.file.sha256 });
     const b = buildFrame(parseYaml(fr.file.text, framePath));
-    diagnostics.push(...b.diagnostics);
+    pushAll(diagnostics, b.diagnostics);
     frame = b.frame;
   }
 
   const annotations: Annotation[] = [];
-  const annotationFiles = expand(root, list(cfg.annotations), ['annotations'], configAt, diagnostics, /\.(csv|tsv|ya?ml)$/i, 'annotation files');
+  const annotationFiles = expand(root, cfg.annotations, ['annotations'], configAt, diagnostics, /\.(csv|tsv|ya?ml)$/i, 'annotation files');
   for (const path of annotationFiles) {
-    const r = readTextFile(path, { what: 'annotation file', encoding: opts.encoding, shown: rel(path) });
-    diagnostics.push(...r.diagnostics);
+    const r = readTextFile(path, { what: 'annotation file', encoding: opts.encoding, shown: rel(path), budget });
+    pushAll(diagnostics, r.diagnostics);
     if (!r.file) continue;
     inputs.push({ path: rel(path), sha256: r.file.sha256 });
     const t = readTable(path, r.file.text, { schema: 'annotations', delimiter: opts.delimiter });
-    diagnostics.push(...t.diagnostics);
+    pushAll(diagnostics, t.diagnostics);
     const a = toAnnotations(path, t.rows, annotations.length);
-    diagnostics.push(...a.diagnostics);
-    annotations.push(...a.annotations);
+    pushAll(diagnostics, a.diagnostics);
+    for (const x of a.annotations) annotations.push(x);
+    if (annotations.length > LIMITS.annotations) {
+      // The rest of the coding is not read: what is read already shows the problem, and memory stays bounded.
+      diagnostics.push(
+        error('too-many-annotations', `more than ${LIMITS.annotations.toLocaleString('en')} coded passages (this file takes the count past the limit); the coding is not checked`, { file: path }, 'chart a part of the study at a time; see docs/limits.md'),
+      );
+      // None is kept: checking a cut-off coding would report problems that are not there.
+      annotations.length = 0;
+      break;
+    }
   }
 
   // The optional tables named in dtors.yaml: read, hashed and parsed the same way.
-  const optionalTable = (key: 'cases' | 'summaries', what: string, extra: { openColumns?: boolean } = {}) => {
+  const optionalTable = (key: 'cases' | 'summaries', what: string, extra: { openColumns?: boolean; reserved?: readonly string[] } = {}) => {
     if (cfg[key] === undefined) return undefined;
     const path = resolve(root, cfg[key]);
-    const r = readTextFile(path, { what, from: configAt([key]), encoding: opts.encoding, shown: cfg[key] });
-    diagnostics.push(...r.diagnostics);
+    const r = readTextFile(path, { what, from: configAt([key]), encoding: opts.encoding, shown: cfg[key], budget });
+    pushAll(diagnostics, r.diagnostics);
     if (!r.file) return undefined;
     inputs.push({ path: rel(path), sha256: r.file.sha256 });
     const t = readTable(path, r.file.text, { schema: key, delimiter: opts.delimiter, ...extra });
-    diagnostics.push(...t.diagnostics);
+    pushAll(diagnostics, t.diagnostics);
     return t;
   };
 
-  const casesTable = optionalTable('cases', 'cases file', { openColumns: true });
+  const casesTable = optionalTable('cases', 'cases file', { openColumns: true, reserved: LONG_COLUMNS });
   const listed = casesTable ? toCases(casesTable.rows, casesTable.header) : { cases: [] as Case[], attributeNames: [] as string[] };
   const attributeNames = listed.attributeNames;
   // A cases file that could not be read is reported once; charting goes on as if there were none,
@@ -217,11 +230,12 @@ function list(v: unknown): string[] {
 
 /**
  * Expands the configured paths: a folder means every matching file below it, a glob what it matches,
- * anything else one file. Order is the configured order, then path order within each entry.
+ * anything else one file. Order is the configured order, then path order within each entry. A file
+ * reached twice (through a link, or by two entries) is read once.
  */
 function expand(
   root: string,
-  entries: string[],
+  configured: unknown,
   key: (string | number)[],
   configAt: (p: (string | number)[]) => Pos,
   diagnostics: Diagnostic[],
@@ -230,29 +244,117 @@ function expand(
 ): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
-  entries.forEach((entry, i) => {
-    const pos = configAt(entries.length > 1 ? [...key, i] : key);
+  list(configured).forEach((entry, i) => {
+    const pos = configAt(Array.isArray(configured) ? [...key, i] : key);
     const abs = resolve(root, entry);
     let matched: string[] = [];
+    // A folder or pattern that reaches far more than a study (`/`, `../../**`) is stopped, not walked.
+    const budget = { left: MAX_WALK_ENTRIES };
+    const found: Diagnostic[] = [];
     if (isDynamicPattern(entry)) {
-      matched = globSync(entry, { cwd: root, absolute: true, onlyFiles: true, expandDirectories: false }).map((p) => resolve(p));
-    } else if (existsSync(abs) && statSync(abs).isDirectory()) {
-      matched = globSync('**/*', { cwd: abs, absolute: true, onlyFiles: true }).map((p) => resolve(p)).filter((p) => ext.test(p));
+      const fs = { readdirSync: countedReaddir(budget) as typeof readdirSync };
+      matched = globSync(entry, { cwd: root, absolute: true, onlyFiles: true, expandDirectories: false, fs }).map((p) => resolve(p));
+    } else if (isFolder(abs)) {
+      matched = walkFolder(abs, ext, found, budget);
     } else if (existsSync(abs)) {
       matched = [abs];
     } else {
       diagnostics.push(error('missing-file', `${what}: ${entry} does not exist`, pos));
       return;
     }
+    // What a walk stopped short found on its way (links, unreadable folders) would only be noise.
+    if (budget.left >= 0) pushAll(diagnostics, found);
+    else {
+      diagnostics.push(
+        error('too-many-files', `${what}: ${entry} reaches more than ${MAX_WALK_ENTRIES.toLocaleString('en')} files and folders; it was not read`, pos, 'name the folder that holds the study\'s files, not one far above it'),
+      );
+      return;
+    }
     matched.sort();
     if (matched.length === 0) diagnostics.push(error('no-match', `${what}: nothing matches ${entry}`, pos));
     for (const m of matched) {
-      if (!seen.has(m)) {
-        seen.add(m);
+      const real = realPath(m);
+      if (!seen.has(real)) {
+        seen.add(real);
         out.push(m);
       }
     }
   });
+  return out;
+}
+
+/** Files and folders one entry of `transcripts:` or `annotations:` may reach. */
+const MAX_WALK_ENTRIES = 100_000;
+
+/** readdirSync for the glob library, counting what it lists and listing nothing once the budget is spent. */
+function countedReaddir(budget: { left: number }) {
+  return (path: string, options: unknown) => {
+    if (budget.left < 0) return [];
+    const entries = readdirSync(path, options as { withFileTypes: true });
+    budget.left -= entries.length;
+    return budget.left < 0 ? [] : entries;
+  };
+}
+
+function isFolder(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function realPath(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+
+/**
+ * Every file below `dir` whose name matches `ext`, following links to folders but never round a loop
+ * (a link back to a folder it sits in is reported). Hidden files are skipped: `._P01.txt` and the like
+ * are what macOS and editors leave behind, not transcripts. Files that are not regular files are
+ * returned so that reading them reports what they are.
+ */
+function walkFolder(dir: string, ext: RegExp, diagnostics: Diagnostic[], budget: { left: number }, chain: string[] = [realPath(dir)]): string[] {
+  const real = chain[chain.length - 1];
+  if (budget.left < 0) return [];
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+    budget.left -= entries.length;
+    if (budget.left < 0) return [];
+  } catch (e) {
+    diagnostics.push(error('unreadable-file', `cannot list the folder ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { path: dir }));
+    return [];
+  }
+  const out: string[] = [];
+  for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    if (e.name.startsWith('.')) continue;
+    const p = join(dir, e.name);
+    let folder = e.isDirectory();
+    if (e.isSymbolicLink()) {
+      try {
+        folder = statSync(p).isDirectory();
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'ELOOP') diagnostics.push(error('symlink-loop', `${e.name} is a symbolic link that leads back to itself`, { path: p }, 'remove the link, or replace it with the file it should point to'));
+        else if (ext.test(e.name)) diagnostics.push(error('missing-file', `${e.name} is a symbolic link to something that does not exist`, { path: p }, 'remove the link, or point it at the file'));
+        continue;
+      }
+    }
+    if (folder) {
+      const target = realPath(p);
+      // A link to this folder, to one above it, or to one on the way here would be walked without end.
+      if (chain.includes(target) || real.startsWith(target.endsWith(sep) ? target : target + sep)) {
+        diagnostics.push(error('symlink-loop', `${e.name} links back to a folder it is in, which would be read without end`, { path: p }, 'remove the link; the folder is read already'));
+        continue;
+      }
+      pushAll(out, walkFolder(p, ext, diagnostics, budget, [...chain, target]));
+    } else if (ext.test(e.name)) out.push(p);
+  }
   return out;
 }
 

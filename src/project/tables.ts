@@ -1,4 +1,4 @@
-import { error, warning } from '../model/diagnostics.js';
+import { error, pushAll, warning } from '../model/diagnostics.js';
 import type { Annotation, Absence, Case, CellSummary, Diagnostic, LineRange, Pos } from '../model/types.js';
 import { nearest } from '../nlp/distance.js';
 import { parseCsv } from './csvFile.js';
@@ -19,6 +19,8 @@ export interface TableOptions {
   schema: Exclude<SchemaName, 'dtors' | 'frame'>;
   /** Columns beyond the schema's are kept as data (case attributes) rather than warned about. */
   openColumns?: boolean;
+  /** Names such extra columns may not have (they would clash with output columns). */
+  reserved?: readonly string[];
   delimiter?: string;
 }
 
@@ -46,7 +48,7 @@ export function readTable(file: string, text: string, opts: TableOptions): { row
   const ref = ROW_REF[opts.schema];
   if (/\.ya?ml$/i.test(file)) {
     const y = parseYaml(text, file);
-    diagnostics.push(...y.diagnostics);
+    pushAll(diagnostics, y.diagnostics);
     if (y.value === undefined || y.diagnostics.length) return { rows, header: known, diagnostics };
     if (y.value === null) return { rows, header: known, diagnostics };
     if (!Array.isArray(y.value)) {
@@ -56,9 +58,9 @@ export function readTable(file: string, text: string, opts: TableOptions): { row
     y.value.forEach((item, i) => {
       const at = (field?: string) => y.locate(field === undefined ? [i] : [i, field], 'value');
       const ds = validate(ref, item, (p, t) => y.locate([i, ...p], t), { field: 'key', unknownAsWarning: true });
-      diagnostics.push(...ds);
+      pushAll(diagnostics, ds);
       if (ds.some((d) => d.severity === 'error')) return;
-      const values: Record<string, unknown> = {};
+      const values: Record<string, unknown> = Object.create(null);
       for (const [k, v] of Object.entries(item as object)) if (known.includes(k) && v !== null && v !== '') values[k] = v;
       if (typeof (item as any).quote === 'string' && (item as any).quote.trim() === '') values.quote = '';
       rows.push({ values, at, source: (f) => y.source([i, f]) });
@@ -68,7 +70,7 @@ export function readTable(file: string, text: string, opts: TableOptions): { row
   // Known columns are matched without regard to case or surrounding space ("Transcript ").
   const columnName = (h: string) => known.find((c) => c === h.toLowerCase()) ?? (opts.openColumns ? h : undefined);
   const csv = parseCsv(text, file, opts.delimiter, columnName);
-  diagnostics.push(...csv.diagnostics);
+  pushAll(diagnostics, csv.diagnostics);
   for (const h of csv.header) {
     if (h === '' || columnName(h) !== undefined) continue;
     const near = nearest(h, known);
@@ -77,11 +79,16 @@ export function readTable(file: string, text: string, opts: TableOptions): { row
     );
   }
   const header = csv.header.map(columnName).filter((h): h is string => h !== undefined);
+  for (const h of header) {
+    if (opts.reserved?.includes(h.toLowerCase())) {
+      diagnostics.push(error('reserved-column', `a case attribute cannot be called "${h}": the long layout has a column of that name`, csv.headerAt(h), `rename the column (e.g. "${h}_")`));
+    }
+  }
   if (csv.header.length === 0) return { rows, header, diagnostics };
   for (const r of csv.rows) {
     const ds = validate(ref, r.values, (p) => r.at(typeof p[0] === 'string' ? p[0] : undefined), { field: 'column' });
     if (ds.length) {
-      diagnostics.push(...ds);
+      pushAll(diagnostics, ds);
       if (ds.some((d) => d.severity === 'error')) continue;
     }
     rows.push({ values: r.values, at: r.at, source: noSource });
@@ -179,7 +186,8 @@ export function toCases(rows: TableRow[], header: string[]): { cases: Case[]; at
   const cases: Case[] = rows.map((row) => {
     const id = text(row.values.case)!;
     const list = text(row.values.transcripts);
-    const attributes: Record<string, string> = {};
+    // No prototype: an attribute may be called anything, "__proto__" and "constructor" included.
+    const attributes: Record<string, string> = Object.create(null);
     for (const a of attributeNames) attributes[a] = text(row.values[a]) ?? '';
     return {
       id,

@@ -2,10 +2,10 @@ import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Docume
 import { error } from '../model/diagnostics.js';
 import type { Diagnostic, Pos } from '../model/types.js';
 import type { Locate } from './schemas.js';
+import { textPosition } from './files.js';
+import { LIMITS } from './limits.js';
 import { codePointLength } from './text.js';
 
-/** Aliases beyond this many expansions are refused, which defeats "billion laughs" documents. */
-export const MAX_YAML_ALIASES = 100;
 
 export interface YamlFile {
   /** The plain value, when the file parsed. */
@@ -23,7 +23,6 @@ export interface YamlFile {
  */
 export function parseYaml(text: string, file: string): YamlFile {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false, strict: true });
   const at = (offset: number): Pos => {
     // The line counter counts UTF-16 units; columns are shown in characters (code points).
     const p = lc.linePos(offset);
@@ -31,6 +30,24 @@ export function parseYaml(text: string, file: string): YamlFile {
     return { file, line: p.line, col: codePointLength(text, lineStart, Math.min(offset, text.length)) + 1 };
   };
   const diagnostics: Diagnostic[] = [];
+  const tooDeep = (offset: number) =>
+    error('yaml-too-deep', `lists and mappings are nested more than ${LIMITS.yamlDepth} levels deep here`, at(offset), 'a frame needs a few levels; see docs/limits.md');
+  // Brackets nested past the limit are refused before parsing: the parser recurses on them, and
+  // where its stack gives out would depend on the Node version.
+  const flow = scanFlow(text);
+  if (flow.tooDeep !== undefined) {
+    const d = tooDeep(0);
+    // Not parsed, so the line counter knows no lines yet.
+    Object.assign(d, textPosition(text, flow.tooDeep));
+    return { diagnostics: [d], locate: () => ({ file, line: 1, col: 1 }), source: () => undefined };
+  }
+  let doc: Document;
+  try {
+    doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false, strict: true });
+  } catch {
+    // The parser collects its errors, but thousands of nested brackets can exhaust the stack itself.
+    return { diagnostics: [tooDeep(0)], locate: () => ({ file, line: 1, col: 1 }), source: () => undefined };
+  }
   // After the first syntax error the parser's further complaints are mostly echoes of it: report
   // that one (with a hint where the cause is common), and every duplicate key.
   let syntax = false;
@@ -40,8 +57,21 @@ export function parseYaml(text: string, file: string): YamlFile {
       diagnostics.push(error('duplicate-key', `the key "${key}" appears twice in the same mapping`, at(e.pos[0]), 'remove one of them; YAML would otherwise keep only one value'));
     } else if (!syntax) {
       syntax = true;
-      diagnostics.push(error('yaml-syntax', cleanMessage(e.message), at(e.pos[0]), YAML_HINTS[e.code]));
+      // The parser's own recursion gives out on extreme nesting; it reports that as an error message.
+      if (/call stack/i.test(e.message)) {
+        diagnostics.push(tooDeep(0));
+        continue;
+      }
+      // The parser notices an unclosed bracket only lines later; point at the bracket itself.
+      const open = /end with a [\]}]/.test(e.message) ? scanFlow(text, e.pos[0]).open : undefined;
+      if (open !== undefined) {
+        diagnostics.push(error('yaml-syntax', `this ${text[open]} is never closed`, at(open), `close it with ${text[open] === '[' ? ']' : '}'} (a list or mapping written in brackets must end with one)`));
+      } else diagnostics.push(error('yaml-syntax', cleanMessage(e.message), at(e.pos[0]), YAML_HINTS[e.code]));
     }
+  }
+  if (!diagnostics.length) {
+    const deep = deepest(doc.contents);
+    if (deep !== undefined) diagnostics.push(tooDeep(deep));
   }
   const locate: Locate = (path, target) => {
     const found = find(doc, path, target);
@@ -54,11 +84,12 @@ export function parseYaml(text: string, file: string): YamlFile {
   if (diagnostics.length) return { diagnostics, locate, source };
   let value: unknown;
   try {
-    value = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+    value = doc.toJS({ maxAliasCount: LIMITS.yamlAliases });
   } catch (e) {
     // toJS throws only for alias expansion beyond the cap (and for alias cycles).
+    const alias = text.search(/(^|[\s,[{:-])\*[^\s,\]}]/m);
     diagnostics.push(
-      error('yaml-aliases', `too many YAML aliases (${(e as Error).message})`, { file, line: 1, col: 1 }, `at most ${MAX_YAML_ALIASES} alias expansions are allowed`),
+      error('yaml-aliases', `too many YAML aliases (${(e as Error).message})`, at(alias === -1 ? 0 : alias + (text[alias] === '*' ? 0 : 1)), `at most ${LIMITS.yamlAliases} alias expansions are allowed; write the values out`),
     );
     return { diagnostics, locate, source };
   }
@@ -71,6 +102,57 @@ const YAML_HINTS: Record<string, string> = {
   MISSING_CHAR: 'a quote or bracket opened here is not closed',
   MULTILINE_IMPLICIT_KEY: 'a value that runs over several lines needs quotes, or a key is missing its colon',
 };
+
+/**
+ * A light pass over YAML text for flow brackets (`[` and `{`), skipping quoted scalars and comments:
+ * the offset where they first nest deeper than the limit, and the innermost bracket still open at
+ * `until`. A quote opens a scalar only where one may start (so "you've" in plain text is no quote).
+ */
+export function scanFlow(text: string, until = text.length): { tooDeep?: number; open?: number } {
+  const stack: number[] = [];
+  const end = Math.min(until, text.length);
+  for (let i = 0; i < end; i++) {
+    const c = text[i];
+    const prev = i === 0 ? '\n' : text[i - 1];
+    if (c === '#' && /\s/.test(prev)) {
+      const nl = text.indexOf('\n', i);
+      i = nl === -1 ? end : nl;
+    } else if ((c === '"' || c === "'") && /[\s[{,:]/.test(prev)) {
+      for (i++; i < end; i++) {
+        if (c === '"' && text[i] === '\\') i++;
+        else if (text[i] === c) {
+          if (c === "'" && text[i + 1] === "'") i++;
+          else break;
+        }
+      }
+    } else if (c === '[' || c === '{') {
+      stack.push(i);
+      if (stack.length > LIMITS.yamlDepth) return { tooDeep: i };
+    } else if (c === ']' || c === '}') stack.pop();
+  }
+  return { open: stack.length ? stack[stack.length - 1] : undefined };
+}
+
+/**
+ * The offset of the first node nested deeper than the limit, if any. Walked with a stack of its own:
+ * the point is not to recurse on input that is built to be deep.
+ */
+function deepest(root: unknown): number | undefined {
+  const stack: [unknown, number][] = [[root, 1]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (isMap(node) || isSeq(node)) {
+      if (depth > LIMITS.yamlDepth) return rangeStart(node) ?? 0;
+      for (const item of node.items as unknown[]) {
+        if (isPair(item)) {
+          stack.push([item.key, depth + 1]);
+          stack.push([item.value, depth + 1]);
+        } else stack.push([item, depth + 1]);
+      }
+    }
+  }
+  return undefined;
+}
 
 /** yaml's messages end with " at line L, column C" (positions are given separately). */
 function cleanMessage(m: string): string {

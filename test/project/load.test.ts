@@ -31,7 +31,7 @@ const CASES: [string, Record<string, string | Uint8Array | null>, [string, strin
     ['error', 'missing-field', 'dtors.yaml', 1, 1],
     ['error', 'unknown-key', 'dtors.yaml', 4, 1],
   ]],
-  ['YAML syntax error', { 'dtors.yaml': 'version: 1\ntranscripts: [t/\n' }, [['error', 'yaml-syntax', 'dtors.yaml', 3, 1]]],
+  ['YAML syntax error', { 'dtors.yaml': 'version: 1\ntranscripts: [t/\n' }, [['error', 'yaml-syntax', 'dtors.yaml', 2, 14]]],
   ['duplicate key', { 'dtors.yaml': 'version: 1\nversion: 1\ntranscripts: t/\nframe: frame.yaml\nannotations: a.csv\n' }, [['error', 'duplicate-key', 'dtors.yaml', 2, 1]]],
   ['wrong version', { 'dtors.yaml': 'version: 2\ntranscripts: t/\nframe: frame.yaml\nannotations: a.csv\n' }, [['error', 'invalid-value', 'dtors.yaml', 1, 10]]],
   ['missing frame file', { 'frame.yaml': null }, [['error', 'missing-file', 'dtors.yaml', 3, 8]]],
@@ -55,13 +55,13 @@ const CASES: [string, Record<string, string | Uint8Array | null>, [string, strin
   ]],
   ['missing required column', { 'a.csv': 'transcript,lines\nP1,2\n' }, [['error', 'missing-column', 'a.csv', 1, 1]]],
   ['unknown column is a warning', { 'a.csv': 'transcript,code,lines,sumary\nP1,1.1,2,x\nP1,1.2,3,\nP2,1.2,2,\n' }, [['warning', 'unknown-column', 'a.csv', 1, 23]]],
-  ['invalid UTF-8 transcript', { 't/P2.txt': Uint8Array.from([0x52, 0x45, 0x53, 0x50, 0x3a, 0x20, 0xe9, 0x0a]) }, [['error', 'invalid-encoding', 't/P2.txt', null, null]]],
-  ['NUL bytes', { 't/P2.txt': 'RESP: a\0b\n' }, [['error', 'binary-file', 't/P2.txt', null, null]]],
-  ['duplicate transcript id', { 't/sub/P2.txt': 'RESP: again\n' }, [['error', 'duplicate-transcript-id', 't/sub/P2.txt', null, null]]],
+  ['invalid UTF-8 transcript', { 't/P2.txt': Uint8Array.from([0x52, 0x45, 0x53, 0x50, 0x3a, 0x20, 0xe9, 0x0a]) }, [['error', 'invalid-encoding', 't/P2.txt', 1, 7]]],
+  ['NUL bytes', { 't/P2.txt': 'RESP: a\0b\n' }, [['error', 'binary-file', 't/P2.txt', 1, 8]]],
+  ['duplicate transcript id', { 't/sub/P2.txt': 'RESP: again\n' }, [['error', 'duplicate-transcript-id', 't/sub/P2.txt', 1, 1]]],
   ['case with an unknown transcript, and a transcript without a case', { 'cases.csv': 'case,transcripts\nP1,P1\nP3,P3\n' }, [
     ['warning', 'case-without-transcript', 'cases.csv', 3, 1],
     ['error', 'unknown-transcript', 'cases.csv', 3, 4],
-    ['warning', 'transcript-without-case', 't/P2.txt', null, null],
+    ['warning', 'transcript-without-case', 't/P2.txt', 1, 1],
   ]],
   ['warnings: uncoded transcript, case without transcript, uncoded sub-theme, duplicate annotation', {
     't/P3.txt': 'RESP: nothing coded\n',
@@ -71,7 +71,7 @@ const CASES: [string, Record<string, string | Uint8Array | null>, [string, strin
     ['warning', 'duplicate-annotation', 'a.csv', 3, 1],
     ['warning', 'case-without-transcript', 'cases.csv', 5, 1],
     ['warning', 'uncoded-subtheme', 'frame.yaml', 7, 13],
-    ['warning', 'uncoded-transcript', 't/P3.txt', null, null],
+    ['warning', 'uncoded-transcript', 't/P3.txt', 1, 1],
   ]],
   ['summaries: unknown case, unknown code, duplicate, contradicted absence', {
     'dtors.yaml': 'version: 1\ntranscripts: t/\nframe: frame.yaml\nannotations: [a.csv]\ncases: cases.csv\nsummaries: s.csv\n',
@@ -97,7 +97,7 @@ const CASES: [string, Record<string, string | Uint8Array | null>, [string, strin
   ['chart defaults in dtors.yaml: attributes none, an unknown coder', { 'dtors.yaml': 'version: 1\ntranscripts: t/\nframe: frame.yaml\nannotations: [a.csv]\ncases: cases.csv\nchart:\n  attributes: none\n  coders: [nobody]\n' }, [
     ['error', 'unknown-coder', 'dtors.yaml', 8, 12],
   ]],
-  ['a transcript id that would break references', { 't/P:3.txt': 'RESP: x\n' }, [['error', 'invalid-transcript-id', 't/P:3.txt', null, null]]],
+  ['a transcript id that would break references', { 't/P:3.txt': 'RESP: x\n' }, [['error', 'invalid-transcript-id', 't/P:3.txt', 1, 1]]],
   ['numeric ids in YAML', {
     'dtors.yaml': 'version: 1\ntranscripts: t/\nframe: frame.yaml\nannotations: a.yaml\n',
     't/007.txt': 'RESP: agent\n',

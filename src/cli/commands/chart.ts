@@ -5,6 +5,7 @@ import type { ChartOptions } from '../../chart/chart.js';
 import type { QuoteMode } from '../../model/types.js';
 import type { Format, Layout, OutputFile, RenderOptions } from '../../render/outputs.js';
 import { addProjectOptions, collect, repeat, UsageError, type ProjectFlags } from '../options.js';
+import { INTERRUPT_EXIT, Interrupted } from '../interrupt.js';
 import { EnvironmentError, progress, readIfExists, shownPath, writeFilesAtomic, type Io } from '../output.js';
 
 interface Flags extends ProjectFlags {
@@ -80,7 +81,7 @@ async function runChart(io: Io, target: string, flags: Flags): Promise<number> {
   }
 
   // Loaded here, not at the top, so that `dtors --version` and `--help` start fast.
-  const [{ analyse, report }, { buildMatrices, checkOptions }, { buildManifest, MANIFEST, manifestChanges, manifestOutputs }, { renderFiles, renderStdout }, { hasErrors, warning }] =
+  const [{ analyse, report }, { buildMatrices, checkOptions }, { buildManifest, MANIFEST, manifestChanges, manifestOutputs }, { renderFiles, renderStdout }, { error, hasErrors, warning }] =
     await Promise.all([import('../common.js'), import('../../chart/chart.js'), import('../../render/manifest.js'), import('../../render/outputs.js'), import('../../model/diagnostics.js')]);
   const status = progress(io, flags.quiet);
   const a = analyse(io, target, flags, status);
@@ -121,13 +122,13 @@ async function runChart(io: Io, target: string, flags: Flags): Promise<number> {
   const outDir = flags.out ? resolve(io.cwd, flags.out) : undefined;
   if (outDir) {
     if (existsSync(outDir) && !statSync(outDir).isDirectory()) {
-      io.stderr.write(`dtors: error: ${shownPath(io, outDir)} is a file, not a folder for the charts\n`);
-      return 2;
+      return report(io, [error('output-not-writable', `${shownPath(io, outDir)} is a file, not a folder for the charts`, { path: outDir }, 'name a folder with --out (it is created if need be)')], flags);
     }
     // Charts written where the coding is read from would be read back as coding on the next run.
     const inputDirs = new Set([project.root, ...project.annotations.map((x) => dirname(x.file))]);
     if (inputDirs.has(outDir)) {
-      io.stderr.write(`dtors: error: ${shownPath(io, outDir)} holds the project's ${outDir === project.root ? 'dtors.yaml' : 'coding'}; write the charts to a folder of their own (e.g. --out charts)\n`);
+      const what = outDir === project.root ? 'dtors.yaml' : 'coding';
+      report(io, [error('output-in-inputs', `${shownPath(io, outDir)} holds the project's ${what}; charts written there would be read back as input`, { path: outDir }, 'write the charts to a folder of their own (e.g. --out charts)')], flags);
       return 2;
     }
   }
@@ -180,11 +181,12 @@ async function runChart(io: Io, target: string, flags: Flags): Promise<number> {
 
   if (flags.check) return checkCharts(io, dir, all, obsolete, manifestChanges(oldManifest, all[all.length - 1].content), flags.quiet) || code;
   try {
-    writeFilesAtomic(dir, all, obsolete);
+    await writeFilesAtomic(dir, all, obsolete);
   } catch (e) {
-    if (e instanceof EnvironmentError) {
-      io.stderr.write(`dtors: error: ${e.message}\n`);
-      return 2;
+    if (e instanceof EnvironmentError) return report(io, [error(e.code, e.message, { path: e.path }, e.hint)], flags);
+    if (e instanceof Interrupted) {
+      if (e.reason !== 'EPIPE') io.stderr.write(`dtors: interrupted (${e.reason}); nothing in ${shownPath(io, dir)} was changed\n`);
+      return INTERRUPT_EXIT[e.reason];
     }
     throw e;
   }

@@ -1,8 +1,9 @@
-import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { cpSync, existsSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { shownPath, type Io } from '../output.js';
+import { INTERRUPT_EXIT, Interrupted, holdingInterrupts } from '../interrupt.js';
+import { makeFolder, shownPath, type Io } from '../output.js';
 import { UsageError } from '../options.js';
 
 const EXAMPLES = new URL('../../../examples/', import.meta.url);
@@ -34,7 +35,7 @@ Examples:
   dtors init my-study              a starter to edit: dtors.yaml, frame.yaml, two transcripts, coding
   dtors init demo --example        the bundled example (16 interviews, two coders), ready to chart`,
     )
-    .action((dir: string, flags: { example?: boolean }) => {
+    .action(async (dir: string, flags: { example?: boolean }) => {
       const target = resolve(io.cwd, dir);
       let entries: string[] | undefined;
       try {
@@ -46,11 +47,23 @@ Examples:
       }
       if (entries && entries.length > 0) throw new UsageError(`${shownPath(io, target)} is not empty; choose a new or empty folder`);
       const source = new URL(flags.example ? 'dtors/' : 'starter/', EXAMPLES);
+      // Copied to a hidden sibling first and renamed into place, so a failure or Ctrl-C leaves no half project.
+      const staging = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
       try {
-        cpSync(source, target, { recursive: true, errorOnExist: true, force: false });
-        pointAtSchemas(target);
+        await holdingInterrupts(async (checkpoint) => {
+          makeFolder(dirname(target));
+          cpSync(source, staging, { recursive: true, errorOnExist: true, force: false });
+          pointAtSchemas(staging);
+          await checkpoint();
+          // An empty folder named by the user makes way for the copy (Windows cannot rename over one).
+          if (entries) rmdirSync(target);
+          renameSync(staging, target);
+        });
       } catch (e) {
-        io.stderr.write(`dtors: error: cannot create ${shownPath(io, target)}: ${(e as Error).message}\n`);
+        rmSync(staging, { recursive: true, force: true });
+        if (e instanceof Interrupted) return done(INTERRUPT_EXIT[e.reason]);
+        const err = e as NodeJS.ErrnoException;
+        io.stderr.write(`${shownPath(io, target)}: error output-not-writable: cannot create the project: ${err.code ?? err.message}\n`);
         return done(2);
       }
       const where = shownPath(io, target);
