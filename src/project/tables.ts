@@ -60,7 +60,7 @@ export function readTable(file: string, text: string, opts: TableOptions): { row
       const ds = validate(ref, item, (p, t) => y.locate([i, ...p], t), { field: 'key', unknownAsWarning: true });
       pushAll(diagnostics, ds);
       if (ds.some((d) => d.severity === 'error')) return;
-      const values: Record<string, unknown> = Object.create(null);
+      const values: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(item as object)) if (known.includes(k) && v !== null && v !== '') values[k] = v;
       if (typeof (item as any).quote === 'string' && (item as any).quote.trim() === '') values.quote = '';
       rows.push({ values, at, source: (f) => y.source([i, f]) });

@@ -8,7 +8,9 @@ import type { QuoteMode } from '../model/types.js';
  * and e-mail addresses kept from turning into links, line breaks as `<br>`.
  */
 export function mdText(s: string): string {
-  return s.replace(MD_SPECIAL, mdEscape);
+  const out = s.replace(MD_SPECIAL, mdEscape);
+  // Most cells hold no address: the look-behinds below are only run where one might be.
+  return LINKISH.test(out) ? out.replace(LINK_MARKS, '\\$&') : out;
 }
 
 /**
@@ -22,7 +24,9 @@ export function mdText(s: string): string {
  *   split the table row; written as character references they stay in the cell as characters.
  * Block syntax (`#`, `>`, `-`, `1.`, `---`, `===`) cannot start inside a table row, which begins with `|`.
  */
-const MD_SPECIAL = /[\\`*_~|&<>\u2028\u2029]|\](?=[([])|:(?=\/\/)|(?<=www)\.|(?<=[A-Za-z0-9._+-])@|\r\n|\r|\n/gi;
+const MD_SPECIAL = /[\\`*_~|&<>\u2028\u2029]|\](?=[([])|\r\n|\r|\n/g;
+const LINKISH = /:\/\/|www\.|@/i;
+const LINK_MARKS = /:(?=\/\/)|(?<=www)\.|(?<=[A-Za-z0-9._+-])@/gi;
 
 function mdEscape(m: string, offset: number, s: string): string {
   switch (m) {
