@@ -23,18 +23,19 @@ export function buildTranscript(id: string, path: string, decoded: string, speak
   if (lineStarts.length > 1 && lineStarts[lineStarts.length - 1] === text.length) lineStarts.pop();
   const lineCount = text.length === 0 ? 0 : lineStarts.length;
   const interviewer = new Set(speakers.interviewer.map((l) => l.toLowerCase()));
-  // Sticky, so the pattern is tried only at the start of each line; multiline, so a leading ^ matches there.
-  const sticky = new RegExp(speakers.pattern.source, speakers.pattern.flags.replace(/[gym]/g, '') + 'my');
+  // Tried on each line on its own: on the whole text, a pattern such as `^\s*` or `[^:]+` would run on
+  // across line ends, through every blank line below, and a long run of them would take quadratic time.
+  const pattern = new RegExp(speakers.pattern.source, speakers.pattern.flags.replace(/[gym]/g, ''));
   const turns: Turn[] = [];
   const lineTurn = new Int32Array(lineCount).fill(-1);
   let current = -1;
   for (let l = 0; l < lineCount; l++) {
     const start = lineStarts[l];
     const end = l + 1 < lineStarts.length ? lineStarts[l + 1] - 1 : text.length;
+    const line = text.slice(start, end);
     // test() first: most lines continue a turn, and exec() would build a match for each of them.
-    sticky.lastIndex = start;
-    const m = sticky.test(text) ? ((sticky.lastIndex = start), sticky.exec(text)) : null;
-    if (m && m.index === start && start + m[0].length <= end) {
+    const m = pattern.test(line) ? pattern.exec(line) : null;
+    if (m && m.index === 0) {
       const label = (m[1] ?? m[0]).trim();
       let textStart = start + m[0].length;
       while (textStart < end && (text[textStart] === ' ' || text[textStart] === '\t')) textStart++;

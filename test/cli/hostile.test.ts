@@ -63,6 +63,8 @@ const SETUPS: Record<string, (dir: string) => void> = {
     for (let i = 0; i < 300; i++) writeFileSync(join(wide, 'files', `f${i}.dat`), '');
     for (let i = 0; i < 400; i++) symlinkSync('files', join(wide, `l${i}`));
   },
+  // 200,000 blank lines after a turn: a speaker pattern run across line ends once made this quadratic.
+  'blank-lines': (dir) => writeFileSync(join(dir, 'transcripts/P03.txt'), `INT: Hello?\nRESP: I wanted a script.\n${'\n'.repeat(200_000)}`),
   // Every row of a long file with the same mistake.
   'flood': (dir) => writeFileSync(join(dir, 'annotations/more.csv'), `transcript,code,lines\n${'P01,9.9,5\n'.repeat(5000)}`),
   'symlink-loop-folder': (dir) => symlinkSync('..', join(dir, 'transcripts/again')),
