@@ -83,6 +83,9 @@ export function makeFolder(dir: string): void {
  * `remove` (outputs a previous run made that this one no longer makes) are deleted last.
  */
 export async function writeFilesAtomic(dir: string, files: { name: string; content: string }[], remove: string[] = []): Promise<void> {
+  // Two files of one name would share a temporary file, and the second rename would fail half-way.
+  const names = new Set(files.map((f) => f.name));
+  if (names.size !== files.length) throw new Error(`two output files have the same name: ${files.map((f) => f.name).find((n, i, all) => all.indexOf(n) !== i)}`);
   const temps: string[] = [];
   try {
     await holdingInterrupts(async (checkpoint) => {

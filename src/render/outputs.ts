@@ -4,6 +4,7 @@ import type { Diagnostic, Project, QuoteMode } from '../model/types.js';
 import { csvTable, renderCsvTheme, type CsvOptions } from './csv.js';
 import { renderJson, renderJsonLong } from './json.js';
 import { longTable } from './long.js';
+import { MANIFEST } from './manifest.js';
 import { mdTable, renderMarkdown, renderMarkdownTheme } from './markdown.js';
 
 export type Format = 'markdown' | 'csv' | 'json';
@@ -29,14 +30,19 @@ export function themeSlug(id: string, label: string): string {
   return ascii.replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80).replace(/-+$/, '') || 'theme';
 }
 
-/** Two themes whose names slug to the same file would overwrite each other's chart. */
+/**
+ * Two themes whose names slug to the same file would overwrite each other's chart, and a theme named
+ * "manifest" would overwrite the manifest (with `-f json`).
+ */
 export function slugClashes(project: Project): Diagnostic[] {
   const seen = new Map<string, string>();
   const out: Diagnostic[] = [];
   for (const t of project.frame.themes) {
     const slug = themeSlug(t.id, t.label);
     const prev = seen.get(slug);
-    if (prev !== undefined) {
+    if (slug === MANIFEST.replace(/\.json$/, '')) {
+      out.push(error('file-name-clash', `theme ${t.id} would be written to ${slug}.*, where the manifest is written`, project.frame.nodes.get(t.id)!.pos, 'give it a different id or label'));
+    } else if (prev !== undefined) {
       out.push(error('file-name-clash', `themes ${prev} and ${t.id} would both be written to ${slug}.*`, project.frame.nodes.get(t.id)!.pos, 'give one of them a different id or label'));
     } else seen.set(slug, t.id);
   }
