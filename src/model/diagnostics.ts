@@ -23,15 +23,27 @@ function make(
   pos: Where | undefined,
   hint: string | undefined,
 ): Diagnostic {
-  const d: Diagnostic = { severity, code, message };
+  const d: Diagnostic = { severity, code, message: visible(message) };
   if (pos && 'path' in pos) d.file = pos.path;
   else if (pos) {
     d.file = pos.file;
     d.line = 'line' in pos ? pos.line : 1;
     d.col = 'line' in pos ? pos.col : 1;
   }
-  if (hint) d.hint = hint;
+  if (hint) d.hint = visible(hint);
   return d;
+}
+
+/**
+ * Messages quote the user's text ("unknown code …"). Line breaks, escape sequences and direction
+ * overrides in it would forge extra diagnostics, clear the terminal or reverse the text, so they are
+ * shown as escapes (`\n`, `\u001b`) instead.
+ */
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+function visible(s: string): string {
+  INVISIBLE.lastIndex = 0;
+  return INVISIBLE.test(s) ? s.replace(INVISIBLE, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)) : s;
 }
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {

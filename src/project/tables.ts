@@ -57,11 +57,14 @@ export function readTable(file: string, text: string, opts: TableOptions): { row
     }
     y.value.forEach((item, i) => {
       const at = (field?: string) => y.locate(field === undefined ? [i] : [i, field], 'value');
-      const ds = validate(ref, item, (p, t) => y.locate([i, ...p], t), { field: 'key', unknownAsWarning: true });
+      // As in a CSV cell, a blank value is an absent one, so that a required field of spaces is missing.
+      const blank = (v: unknown) => v === null || (typeof v === 'string' && v.trim() === '');
+      const entry = item !== null && typeof item === 'object' && !Array.isArray(item) ? Object.fromEntries(Object.entries(item).filter(([, v]) => !blank(v))) : item;
+      const ds = validate(ref, entry, (p, t) => y.locate([i, ...p], t), { field: 'key', unknownAsWarning: true });
       pushAll(diagnostics, ds);
       if (ds.some((d) => d.severity === 'error')) return;
       const values: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(item as object)) if (known.includes(k) && v !== null && v !== '') values[k] = v;
+      for (const [k, v] of Object.entries(entry as object)) if (known.includes(k)) values[k] = v;
       if (typeof (item as any).quote === 'string' && (item as any).quote.trim() === '') values.quote = '';
       rows.push({ values, at, source: (f) => y.source([i, f]) });
     });
@@ -188,7 +191,8 @@ export function toCases(rows: TableRow[], header: string[]): { cases: Case[]; at
     const list = text(row.values.transcripts);
     // No prototype: an attribute may be called anything, "__proto__" and "constructor" included.
     const attributes: Record<string, string> = Object.create(null);
-    for (const a of attributeNames) attributes[a] = text(row.values[a]) ?? '';
+    // Own values only: a blank `constructor` cell must not read the object's constructor.
+    for (const a of attributeNames) attributes[a] = (Object.hasOwn(row.values, a) ? text(row.values[a]) : undefined) ?? '';
     return {
       id,
       transcripts: list ? list.split(';').map((s) => s.trim()).filter(Boolean) : [],

@@ -21,7 +21,10 @@ export interface YamlFile {
  * Parses YAML keeping positions. Errors (syntax, duplicate keys, alias abuse) come back as
  * diagnostics; the yaml library collects them on the document rather than throwing.
  */
-export function parseYaml(text: string, file: string): YamlFile {
+export function parseYaml(raw: string, file: string): YamlFile {
+  // YAML ends lines at CR, LF or CRLF, the line counter only at LF: with every line end an LF, the two
+  // agree (and agree with how transcripts and CSV count lines). No column moves: a CR only ends a line.
+  const text = raw.includes('\r') ? raw.replace(/\r\n?/g, '\n') : raw;
   const lc = new LineCounter();
   const at = (offset: number): Pos => {
     // The line counter counts UTF-16 units; columns are shown in characters (code points).

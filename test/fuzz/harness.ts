@@ -124,8 +124,8 @@ const ENVIRONMENT_CODES = new Set(['project-not-found', 'unreadable-file', 'outp
 /** A stack frame of Node or of dtors itself, or an uncaught error's first line. */
 const STACK = /(^|\n)\s+at (?:async )?\S.*(?:\(|\s)(?:file:|node:|\/)[^\n]*:\d+:\d+\)?|(^|\n)(?:TypeError|RangeError|ReferenceError|SyntaxError|Error): |internal error/;
 
-/** Line breaks and control characters (tab aside), C1 controls included (U+009B is a terminal's CSI). */
-const CONTROL = /[\0-\x08\n-\x1f\x7f-\x9f\u2028\u2029]/;
+/** Line ends and other C0 control characters (tab aside: it is harmless), ESC among them, and DEL. */
+const CONTROL = /[\0-\x08\n-\x1f\x7f]/;
 
 /** Text that only a bug puts into a chart: a function's source, an object, a missing value. */
 const LEAK = /\[native code\]|\[object Object\]|\bundefined\b|\bNaN\b/;
