@@ -1141,6 +1141,7 @@ const FOUND: { name: string; files: Record<string, string | null>; chartFlags?: 
   { name: 'a case attribute named constructor with a blank cell', files: { 'cases.csv': 'case,constructor\nP1,\nP2,x\n' }, chartFlags: ['--sort', 'constructor'] },
   { name: 'a YAML syntax error after lone CR line ends', files: { 'frame.yaml': '"\r\r\n:' } },
   { name: 'a code holding a line break and an escape character', files: { 'a.csv': 'transcript,code,lines\nP1,"1.9\nfake.csv:1:1: error made-up: not from dtors\u001b[2J",2\n' } },
+  { name: 'an attribute named twice, in the long layout', files: { 'cases.csv': 'case,route\nP1,cj\nP2,x\n' }, chartFlags: ['--layout', 'long', '--attributes', 'route,route'] },
   { name: 'a theme whose chart file would be the manifest', files: { 'frame.yaml': 'themes:\n  - id: "1"\n    label: Needs\n    subthemes:\n      - id: "1.1"\n        label: Scripts\n      - id: "1.2"\n        label: Support\n  - id: manifest\n    label: "!"\n' } },
   {
     name: 'a frame nested 2,500 levels deep',

@@ -93,8 +93,9 @@ async function runChart(io: Io, target: string, flags: Flags): Promise<number> {
   }
   const project = a.project;
   const d = project.chart;
-  const sort = flags.sort ?? d.sort ?? [];
-  const attributes = flags.attributes ?? d.attributes ?? sort;
+  // An attribute named twice is one column (and one sort key), not two of the same name.
+  const sort = [...new Set(flags.sort ?? d.sort ?? [])];
+  const attributes = [...new Set(flags.attributes ?? d.attributes ?? sort)];
   const options: ChartOptions = {
     sort,
     attributes: attributes.length === 1 && attributes[0] === 'none' ? [] : attributes,
