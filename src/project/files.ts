@@ -5,7 +5,7 @@ import { error } from '../model/diagnostics.js';
 import type { Diagnostic, Pos } from '../model/types.js';
 import { decode, type Encoding } from './decode.js';
 import { LIMITS, maxBytes, megabytes, type FileKind } from './limits.js';
-import { codePointLength } from './text.js';
+import { codePointLength, LineIndex } from './text.js';
 
 export interface TextFile {
   path: string;
@@ -89,7 +89,7 @@ export function readTextFile(
     // A NUL is never part of a text a person typed: the file is binary, or in an encoding with no BOM.
     const nul = d.text.indexOf('\0');
     if (nul !== -1) {
-      return fail(error('binary-file', `${opts.what} contains a NUL character: it is not a plain-text file`, { file: path, ...textPosition(d.text, nul) }, 'save it as plain text (UTF-8); a UTF-16 file needs its byte-order mark'));
+      return fail(error('binary-file', `${opts.what} contains a NUL character: it is not a plain-text file`, new LineIndex(d.text).pos(path, nul), 'save it as plain text (UTF-8); a UTF-16 file needs its byte-order mark'));
     }
   }
   if (!d.ok) {
@@ -125,7 +125,8 @@ export function bytePosition(bytes: Uint8Array, offset: number): { line: number;
     // Decoded leniently, the first replacement character is where the file stops being UTF-16.
     const text = new TextDecoder(bytes[0] === 0xff ? 'utf-16le' : 'utf-16be').decode(bytes.subarray(2));
     const bad = text.indexOf('\ufffd');
-    return textPosition(text, bad === -1 ? text.length : bad);
+    const { line, col } = new LineIndex(text).pos('', bad === -1 ? text.length : bad);
+    return { line, col };
   }
   const end = Math.min(offset, bytes.length);
   let line = 1;
@@ -141,18 +142,4 @@ export function bytePosition(bytes: Uint8Array, offset: number): { line: number;
   const bom = start === 0 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   const before = Buffer.from(bytes.subarray(start + bom, Math.max(end, start + bom))).toString('utf8');
   return { line, col: codePointLength(before, 0, before.length) + 1 };
-}
-
-/** Line and column (in characters) of a UTF-16 offset in text, counting line ends as transcripts do. */
-export function textPosition(text: string, at: number): { line: number; col: number } {
-  let line = 1;
-  let start = 0;
-  for (let i = 0; i < at; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) {
-      line++;
-      start = i + 1;
-    }
-  }
-  return { line, col: codePointLength(text, start, at) + 1 };
 }

@@ -2,9 +2,8 @@ import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Docume
 import { error } from '../model/diagnostics.js';
 import type { Diagnostic, Pos } from '../model/types.js';
 import type { Locate } from './schemas.js';
-import { textPosition } from './files.js';
 import { LIMITS } from './limits.js';
-import { codePointLength } from './text.js';
+import { codePointLength, LineIndex } from './text.js';
 
 
 export interface YamlFile {
@@ -33,23 +32,21 @@ export function parseYaml(raw: string, file: string): YamlFile {
     return { file, line: p.line, col: codePointLength(text, lineStart, Math.min(offset, text.length)) + 1 };
   };
   const diagnostics: Diagnostic[] = [];
-  const tooDeep = (offset: number) =>
-    error('yaml-too-deep', `lists and mappings are nested more than ${LIMITS.yamlDepth} levels deep here`, at(offset), 'a frame needs a few levels; see docs/limits.md');
+  const tooDeep = (where: Pos) =>
+    error('yaml-too-deep', `lists and mappings are nested more than ${LIMITS.yamlDepth} levels deep here`, where, 'a frame needs a few levels; see docs/limits.md');
   // Brackets nested past the limit are refused before parsing: the parser recurses on them, and
   // where its stack gives out would depend on the Node version.
   const flow = scanFlow(text);
   if (flow.tooDeep !== undefined) {
-    const d = tooDeep(0);
     // Not parsed, so the line counter knows no lines yet.
-    Object.assign(d, textPosition(text, flow.tooDeep));
-    return { diagnostics: [d], locate: () => ({ file, line: 1, col: 1 }), source: () => undefined };
+    return { diagnostics: [tooDeep(new LineIndex(text).pos(file, flow.tooDeep))], locate: () => ({ file, line: 1, col: 1 }), source: () => undefined };
   }
   let doc: Document;
   try {
     doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false, strict: true });
   } catch {
     // The parser collects its errors, but thousands of nested brackets can exhaust the stack itself.
-    return { diagnostics: [tooDeep(0)], locate: () => ({ file, line: 1, col: 1 }), source: () => undefined };
+    return { diagnostics: [tooDeep({ file, line: 1, col: 1 })], locate: () => ({ file, line: 1, col: 1 }), source: () => undefined };
   }
   // After the first syntax error the parser's further complaints are mostly echoes of it: report
   // that one (with a hint where the cause is common), and every duplicate key.
@@ -62,7 +59,7 @@ export function parseYaml(raw: string, file: string): YamlFile {
       syntax = true;
       // The parser's own recursion gives out on extreme nesting; it reports that as an error message.
       if (/call stack/i.test(e.message)) {
-        diagnostics.push(tooDeep(0));
+        diagnostics.push(tooDeep(at(0)));
         continue;
       }
       // The parser notices an unclosed bracket only lines later; point at the bracket itself.
@@ -74,7 +71,7 @@ export function parseYaml(raw: string, file: string): YamlFile {
   }
   if (!diagnostics.length) {
     const deep = deepest(doc.contents);
-    if (deep !== undefined) diagnostics.push(tooDeep(deep));
+    if (deep !== undefined) diagnostics.push(tooDeep(at(deep)));
   }
   const locate: Locate = (path, target) => {
     const found = find(doc, path, target);
