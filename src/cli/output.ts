@@ -1,5 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { error } from '../model/diagnostics.js';
+import type { Diagnostic } from '../model/types.js';
 import { holdingInterrupts, Interrupted } from './interrupt.js';
 
 /** The streams and environment a command runs against: the real process, or a test's buffers. */
@@ -51,15 +53,10 @@ export function progress(io: Io, quiet?: boolean): Progress {
   };
 }
 
-/** A failure of the environment (unwritable folder …): a coded message at the path, and exit 2. */
+/** A failure of the environment (unwritable folder …): a coded diagnostic at the path, and exit 2. */
 export class EnvironmentError extends Error {
-  constructor(
-    readonly code: string,
-    readonly path: string,
-    message: string,
-    readonly hint?: string,
-  ) {
-    super(message);
+  constructor(readonly diagnostic: Diagnostic) {
+    super(diagnostic.message);
   }
 }
 
@@ -83,47 +80,76 @@ export function makeFolder(dir: string): void {
  * `remove` (outputs a previous run made that this one no longer makes) are deleted last.
  */
 export async function writeFilesAtomic(dir: string, files: { name: string; content: string }[], remove: string[] = []): Promise<void> {
-  // Two files of one name would share a temporary file, and the second rename would fail half-way.
+  // Two files of one name would share a temporary file: a bug in the caller, not in the user's input.
   const names = new Set(files.map((f) => f.name));
   if (names.size !== files.length) throw new Error(`two output files have the same name: ${files.map((f) => f.name).find((n, i, all) => all.indexOf(n) !== i)}`);
-  const temps: string[] = [];
+  const staged: { tmp: string; target: string; old: string }[] = [];
+  let committed = false;
   try {
     await holdingInterrupts(async (checkpoint) => {
-      if (existsSync(dir) && !statSync(dir).isDirectory()) throw new EnvironmentError('output-not-writable', dir, `${dir} exists and is not a folder`);
       makeFolder(dir);
-      const staged: { tmp: string; target: string }[] = [];
       for (const f of files) {
         const target = join(dir, f.name);
         makeFolder(dirname(target));
-        const tmp = join(dirname(target), `.${f.name.split('/').pop()}.${process.pid}.tmp`);
-        temps.push(tmp);
-        writeFileSync(tmp, f.content);
-        staged.push({ tmp, target });
+        const base = join(dirname(target), `.${f.name.split('/').pop()}.${process.pid}`);
+        staged.push({ tmp: `${base}.tmp`, target, old: `${base}.old` });
+        writeFileSync(`${base}.tmp`, f.content);
         await checkpoint();
       }
       // The last moment to stop; after it the renames run without a break.
       await checkpoint();
-      for (const x of staged) renameSync(x.tmp, x.target);
-      temps.length = 0;
+      commit(staged);
+      committed = true;
     });
-    for (const r of remove) {
-      try {
-        rmSync(join(dir, r), { force: true });
-      } catch {
-        // Something else now stands where an old chart was (a folder): leave it; the new charts are written.
-      }
+  } catch (e) {
+    for (const x of staged) removeQuietly(x.tmp);
+    if (e instanceof Interrupted) throw e;
+    const err = e as NodeJS.ErrnoException;
+    throw new EnvironmentError(error('output-not-writable', `cannot write to ${dir}: ${err.code ?? err.message}`, { path: err.path ?? dir }, writeHint(err.code)));
+  }
+  if (!committed) return;
+  for (const r of remove) {
+    try {
+      rmSync(join(dir, r), { force: true });
+    } catch {
+      // Something else now stands where an old chart was (a folder): leave it; the new charts are written.
+    }
+  }
+}
+
+/**
+ * Moves staged files into place, keeping each file it replaces until all are in: if one rename fails
+ * (a full disk, a file made read-only meanwhile), those already done are undone, so the folder holds
+ * either every new file or every old one.
+ */
+function commit(staged: { tmp: string; target: string; old: string }[]): void {
+  const done: { target: string; old?: string }[] = [];
+  try {
+    for (const x of staged) {
+      const had = existsSync(x.target);
+      if (had) renameSync(x.target, x.old);
+      done.push({ target: x.target, old: had ? x.old : undefined });
+      renameSync(x.tmp, x.target);
     }
   } catch (e) {
-    for (const t of temps) {
+    for (const d of done.reverse()) {
       try {
-        unlinkSync(t);
+        if (d.old) renameSync(d.old, d.target);
+        else rmSync(d.target, { force: true });
       } catch {
-        /* already gone */
+        /* as much as can be put back is put back */
       }
     }
-    if (e instanceof EnvironmentError || e instanceof Interrupted) throw e;
-    const err = e as NodeJS.ErrnoException;
-    throw new EnvironmentError('output-not-writable', err.path ?? dir, `cannot write to ${dir}: ${err.code ?? err.message}`, writeHint(err.code));
+    throw e;
+  }
+  for (const d of done) if (d.old) removeQuietly(d.old);
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    /* already gone */
   }
 }
 

@@ -17,6 +17,8 @@ export const LIMITS = {
   /** Everything a project reads, together. */
   projectBytes: 256 * 1024 * 1024,
   transcripts: 10_000,
+  /** Files and folders one entry of `transcripts:` or `annotations:` may reach (`/` would be walked for minutes). */
+  walkEntries: 100_000,
   annotations: 250_000,
   /** Levels of nested lists and mappings in a YAML file (a frame four code levels deep uses nine). */
   yamlDepth: 64,

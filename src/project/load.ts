@@ -150,7 +150,7 @@ export function loadProject(target: string, opts: LoadOptions = {}): Loaded {
     pushAll(diagnostics, t.diagnostics);
     const a = toAnnotations(path, t.rows, annotations.length);
     pushAll(diagnostics, a.diagnostics);
-    for (const x of a.annotations) annotations.push(x);
+    pushAll(annotations, a.annotations);
     if (annotations.length > LIMITS.annotations) {
       // The rest of the coding is not read: what is read already shows the problem, and memory stays bounded.
       diagnostics.push(
@@ -249,7 +249,7 @@ function expand(
     const abs = resolve(root, entry);
     let matched: string[] = [];
     // A folder or pattern that reaches far more than a study (`/`, `../../**`) is stopped, not walked.
-    const budget = { left: MAX_WALK_ENTRIES };
+    const budget = { left: LIMITS.walkEntries };
     const found: Diagnostic[] = [];
     if (isDynamicPattern(entry)) {
       const fs = { readdirSync: countedReaddir(budget) as typeof readdirSync };
@@ -266,7 +266,7 @@ function expand(
     if (budget.left >= 0) pushAll(diagnostics, found);
     else {
       diagnostics.push(
-        error('too-many-files', `${what}: ${entry} reaches more than ${MAX_WALK_ENTRIES.toLocaleString('en')} files and folders; it was not read`, pos, 'name the folder that holds the study\'s files, not one far above it'),
+        error('too-many-files', `${what}: ${entry} reaches more than ${LIMITS.walkEntries.toLocaleString('en')} files and folders; it was not read`, pos, 'name the folder that holds the study\'s files, not one far above it'),
       );
       return;
     }
@@ -282,9 +282,6 @@ function expand(
   });
   return out;
 }
-
-/** Files and folders one entry of `transcripts:` or `annotations:` may reach. */
-const MAX_WALK_ENTRIES = 100_000;
 
 /** readdirSync for the glob library, counting what it lists and listing nothing once the budget is spent. */
 function countedReaddir(budget: { left: number }) {

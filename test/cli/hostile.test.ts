@@ -141,7 +141,7 @@ function leftovers(dir: string): string[] {
       if (e.isSymbolicLink()) continue;
       const p = join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else if (/\.tmp$/.test(e.name)) out.push(p);
+      else if (/\.\d+\.(tmp|old)$/.test(e.name)) out.push(p);
     }
   };
   walk(dir);

@@ -29,7 +29,7 @@ function projectWithCharts(): { dir: string; out: string } {
 }
 
 function tempFiles(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.tmp'));
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => /\.\d+\.(tmp|old)$/.test(f));
 }
 
 /** Starts dtors with slowed writes; sends `signal` once the first staged file appears in `out`. */

@@ -184,7 +184,7 @@ async function runChart(io: Io, target: string, flags: Flags): Promise<number> {
   try {
     await writeFilesAtomic(dir, all, obsolete);
   } catch (e) {
-    if (e instanceof EnvironmentError) return report(io, [error(e.code, e.message, { path: e.path }, e.hint)], flags);
+    if (e instanceof EnvironmentError) return report(io, [e.diagnostic], flags);
     if (e instanceof Interrupted) {
       if (e.reason !== 'EPIPE') io.stderr.write(`dtors: interrupted (${e.reason}); nothing in ${shownPath(io, dir)} was changed\n`);
       return INTERRUPT_EXIT[e.reason];

@@ -63,8 +63,8 @@ Examples:
         rmSync(staging, { recursive: true, force: true });
         if (e instanceof Interrupted) return done(INTERRUPT_EXIT[e.reason]);
         const err = e as NodeJS.ErrnoException;
-        io.stderr.write(`${shownPath(io, target)}: error output-not-writable: cannot create the project: ${err.code ?? err.message}\n`);
-        return done(2);
+        const [{ report }, { error }] = await Promise.all([import('../common.js'), import('../../model/diagnostics.js')]);
+        return done(report(io, [error('output-not-writable', `cannot create the project: ${err.code ?? err.message}`, { path: target })], { color: true }));
       }
       const where = shownPath(io, target);
       io.stderr.write(
