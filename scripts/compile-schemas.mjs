@@ -8,7 +8,7 @@ import { Ajv } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const names = ['dtors', 'frame', 'annotations', 'cases', 'summaries'];
+const names = ['dtors', 'frame', 'annotations', 'cases', 'summaries', 'lock'];
 // verbose: errors carry their parent schema, which lists the allowed keys for "did you mean".
 const ajv = new Ajv({ allErrors: true, allowUnionTypes: true, strict: true, verbose: true, code: { source: true, esm: true } });
 for (const n of names) ajv.addSchema(JSON.parse(readFileSync(join(root, 'schemas', `${n}.schema.json`), 'utf8')), `${n}.schema.json`);
@@ -19,6 +19,7 @@ const code = standaloneCode.default(ajv, {
   annotations: 'annotations.schema.json',
   cases: 'cases.schema.json',
   summaries: 'summaries.schema.json',
+  lock: 'lock.schema.json',
 });
 // ajv's ESM output still require()s its small runtime helpers (ucs2length for minLength).
 const banner =

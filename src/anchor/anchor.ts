@@ -78,7 +78,7 @@ function anchorOne(a: Annotation, t: Transcript, fold: () => Folded, diagnostics
     const hits = findAll(fold(), a.quote);
     if (hits.length) {
       diagnostics.push(
-        error('quote-outside-lines', `the quote is not within lines ${range(a.lines.start, a.lines.end)} of "${t.id}"`, a.at('quote'), `it is at line${hits.length > 1 ? 's' : ''} ${hits.slice(0, 5).map((h) => where(t, h)).join(', ')}`),
+        error('quote-outside-lines', `the quote is not within lines ${range(a.lines.start, a.lines.end)} of "${t.id}"`, a.at('quote'), `it is at line${hits.length > 1 || where(t, hits[0]).includes('-') ? 's' : ''} ${hits.slice(0, 5).map((h) => where(t, h)).join(', ')}`),
       );
     } else diagnostics.push(notFound(a, t, fold()));
     return undefined;

@@ -1,30 +1,57 @@
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Chalk } from 'chalk';
 import { anchorAll } from '../anchor/anchor.js';
+import { changesRow, checkDrift, type DriftReport } from '../anchor/drift.js';
+import { buildLock, emptyLock, LOCK_FILE, parseLock, serialiseLock, type Lock } from '../anchor/lock.js';
+import { readTextFile } from '../project/files.js';
 import { ENVIRONMENT_CODES, hasErrors, pushAll, sortDiagnostics } from '../model/diagnostics.js';
 import type { Diagnostic, Segment } from '../model/types.js';
 import { projectWarnings } from '../project/checks.js';
 import { loadProject, type Loaded } from '../project/load.js';
 import { slugClashes } from '../render/outputs.js';
-import { shownPath, type Io, type Progress } from './output.js';
+import { INTERRUPT_EXIT, Interrupted } from './interrupt.js';
+import { EnvironmentError, readIfExists, shownPath, writeFilesAtomic, type Io, type Progress } from './output.js';
 import type { ProjectFlags } from './options.js';
 
 export interface Analysed extends Loaded {
   segments: Segment[];
+  /** The project's dtors.lock.json (empty when it has none), and its path. */
+  lock: Lock;
+  lockPath?: string;
+  lockFound: boolean;
+  drift?: DriftReport;
 }
 
 /** Load, anchor and check a project: the start of every command's pipeline. */
 export function analyse(io: Io, target: string | undefined, flags: ProjectFlags, status: Progress): Analysed {
   status.step('reading the project');
   const loaded = loadProject(resolve(io.cwd, target ?? '.'), { encoding: flags.encoding, delimiter: flags.delimiter, display: target ?? '.' });
-  if (!loaded.project) return { ...loaded, segments: [] };
+  if (!loaded.project) return { ...loaded, segments: [], lock: emptyLock(), lockFound: false };
   status.step(`locating ${loaded.project.annotations.length.toLocaleString('en')} coded passages in ${loaded.project.transcripts.size.toLocaleString('en')} transcripts`);
   const anchored = anchorAll(loaded.project);
   // Theme names that would overwrite each other's chart files are a problem of the frame, so
   // validate reports them as well as chart.
   const diagnostics = [...loaded.diagnostics, ...anchored.diagnostics, ...slugClashes(loaded.project)];
   pushAll(diagnostics, projectWarnings(loaded.project, { coverage: !hasErrors(diagnostics) }));
-  return { ...loaded, diagnostics, segments: anchored.segments };
+  // The lock, when there is one: annotations whose transcript changed are checked against it.
+  const lockPath = join(loaded.project.root, LOCK_FILE);
+  let lock = emptyLock();
+  let drift: DriftReport | undefined;
+  const lockFound = existsSync(lockPath);
+  if (lockFound) {
+    const r = readTextFile(lockPath, { what: 'lock file', kind: 'lock', shown: LOCK_FILE });
+    pushAll(diagnostics, r.diagnostics);
+    if (r.file) {
+      const parsed = parseLock(r.file.text, lockPath);
+      pushAll(diagnostics, parsed.diagnostics);
+      lock = parsed.lock;
+      status.step('checking coded passages against the lock');
+      drift = checkDrift(loaded.project, anchored.segments, lock);
+      pushAll(diagnostics, drift.diagnostics);
+    }
+  }
+  return { ...loaded, diagnostics, segments: anchored.segments, lock, lockPath, lockFound, drift };
 }
 
 /**
@@ -91,3 +118,63 @@ export function diagnosticJson(io: Io, d: Diagnostic): Record<string, unknown> {
   };
 }
 
+
+/**
+ * The lock file's new text for an analysed project: every located annotation locked afresh, except
+ * drifted ones, which keep the record reanchor needs to move them (locking them where they now point
+ * would bless the drift). `kept` counts those.
+ */
+export function relock(a: Analysed): { content: string; kept: number; locked: number } {
+  const keep = new Set<number>();
+  for (const d of a.drift?.drifts ?? []) if ('lost' in d.outcome || changesRow(d)) keep.add(d.annotation.index);
+  const lock = buildLock(a.project!, a.segments, a.lock, keep);
+  return { content: serialiseLock(lock), kept: keep.size, locked: lock.entries.length };
+}
+
+export interface LockWritten {
+  written: boolean;
+  annotations: number;
+  kept: number;
+}
+
+/**
+ * `--lock`: writes the project's lock (when it changed) and says so on stderr. Returns what was done,
+ * or the exit code when it could not be written (or the run was interrupted).
+ */
+export async function writeLock(io: Io, a: Analysed, flags: { color: boolean; quiet?: boolean }): Promise<LockWritten | number> {
+  const r = relock(a);
+  const written = readIfExists(a.lockPath!) !== r.content;
+  try {
+    if (written) await writeFilesAtomic(a.project!.root, [{ name: LOCK_FILE, content: r.content }]);
+  } catch (e) {
+    if (e instanceof EnvironmentError) return report(io, [e.diagnostic], flags);
+    if (e instanceof Interrupted) {
+      if (e.reason !== 'EPIPE') io.stderr.write(`dtors: interrupted (${e.reason}); ${LOCK_FILE} was not changed\n`);
+      return INTERRUPT_EXIT[e.reason];
+    }
+    throw e;
+  }
+  const w = { written, annotations: r.locked, kept: r.kept };
+  if (!flags.quiet) io.stderr.write(lockMessage(w));
+  return w;
+}
+
+/** `dtors: wrote dtors.lock.json (409 passages locked)`, and how many drifted passages kept their record. */
+export function lockMessage(w: LockWritten): string {
+  const n = (k: number, word: string) => `${k.toLocaleString('en')} ${word}${k === 1 ? '' : 's'}`;
+  return (
+    `dtors: ${w.written ? 'wrote' : 'unchanged:'} ${LOCK_FILE} (${n(w.annotations, 'passage')} locked` +
+    `${w.kept ? `; ${n(w.kept, 'drifted passage')} kept ${w.kept === 1 ? 'its' : 'their'} old record: run dtors reanchor` : ''})\n`
+  );
+}
+
+/**
+ * Whether the project has errors beyond misplaced coding. Then no lock is written (with a file that did
+ * not load, its passages would seem gone and their records be dropped) and reanchor does not run.
+ */
+export function blocked(a: Analysed): boolean {
+  return !a.project || a.diagnostics.some((d) => d.severity === 'error' && !ANCHOR_PROBLEMS.has(d.code));
+}
+
+/** Anchoring problems: the ones re-anchoring is for, which do not stop the lock being written or reanchor running. */
+export const ANCHOR_PROBLEMS = new Set(['quote-not-found', 'quote-outside-lines', 'quote-ambiguous', 'lines-out-of-range', 'blank-passage', 'anchor-drift']);

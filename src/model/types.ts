@@ -112,6 +112,8 @@ export interface Annotation {
   coder?: string;
   /** Where a field (or the row itself, for `undefined`) is in its file. */
   at: (field?: string) => Pos;
+  /** The row's place in its file (YAML list index, or CSV record index): what `reanchor` rewrites. */
+  row: number;
 }
 
 export interface Case {

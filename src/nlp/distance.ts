@@ -1,5 +1,6 @@
 // The only way into `natural`: its package root prints dotenv lines to stdout, reads ./.env and costs
 // ~0.6 s, so only single files are imported, and only here.
+import { distance } from 'fastest-levenshtein';
 import levenshtein from 'natural/lib/natural/distance/levenshtein_distance.js';
 import { naturalCompare } from '../project/text.js';
 
@@ -22,4 +23,13 @@ export function nearest(word: string, candidates: Iterable<string>, limit = 1): 
   }
   scored.sort((a, b) => a.d - b.d || a.exact - b.exact || naturalCompare(a.c, b.c));
   return scored.slice(0, limit).map((s) => s.c);
+}
+
+/**
+ * Levenshtein distance (insertions, deletions, substitutions) between two texts. fastest-levenshtein's
+ * bit-parallel (Myers) implementation: natural's takes a full matrix per call, and re-anchoring compares
+ * two contexts for every candidate place of every drifted passage.
+ */
+export function editDistance(a: string, b: string): number {
+  return distance(a, b);
 }

@@ -8,6 +8,8 @@ export interface CsvRow {
   values: Record<string, string>;
   /** Where a column's cell (or the row, for `undefined`) is. */
   at: (column?: string) => Pos;
+  /** 0-based index of the record in the file, counting the header, blank lines and an Excel `sep=` line. */
+  record: number;
 }
 
 export interface CsvTable {
@@ -107,7 +109,7 @@ export function parseCsv(text: string, file: string, delimiter?: string, columnN
       if (h === '__proto__') Object.defineProperty(values, h, { value: v, enumerable: true, writable: true, configurable: true });
       else values[h] = v;
     }
-    rows.push({ values, at: (column?: string) => at(ri, column === undefined ? 0 : byName.get(column) ?? 0) });
+    rows.push({ values, at: (column?: string) => at(ri, column === undefined ? 0 : byName.get(column) ?? 0), record: ri });
   }
   return { header, headerAt: (c) => at(head, index.get(c) ?? 0), rows, delimiter: delim, diagnostics };
 }

@@ -63,7 +63,7 @@ export function readTextFile(
           : kind === 'transcript'
             ? 'a transcript this large is usually not one interview (or not text): split it, or check what was exported; see docs/limits.md'
             : 'split the table into several files; see docs/limits.md';
-      return fail(error('file-too-large', `${opts.what} is ${megabytes(st.size)}; the limit for a ${kind === 'transcript' ? 'transcript' : `${kind.toUpperCase()} file`} is ${megabytes(cap)}`, { file: path }, hint));
+      return fail(error('file-too-large', `${opts.what} is ${megabytes(st.size)}; the limit for a ${kind === 'transcript' ? 'transcript' : kind === 'lock' ? 'lock file' : `${kind.toUpperCase()} file`} is ${megabytes(cap)}`, { file: path }, hint));
     }
     if (opts.budget) {
       if (st.size > opts.budget.left) {

@@ -14,6 +14,8 @@ export const LIMITS = {
    * coding belongs in CSV, which is read some fifty times faster.
    */
   yamlBytes: 1024 * 1024,
+  /** The anchor lock holds every coded passage's text: at most about the size of the transcripts. */
+  lockBytes: 256 * 1024 * 1024,
   /** Everything a project reads, together. */
   projectBytes: 256 * 1024 * 1024,
   transcripts: 10_000,
@@ -26,11 +28,11 @@ export const LIMITS = {
   yamlAliases: 100,
 } as const;
 
-export type FileKind = 'transcript' | 'csv' | 'yaml';
+export type FileKind = 'transcript' | 'csv' | 'yaml' | 'lock';
 
 /** The size cap for one file of a kind. */
 export function maxBytes(kind: FileKind): number {
-  return kind === 'transcript' ? LIMITS.transcriptBytes : kind === 'csv' ? LIMITS.csvBytes : LIMITS.yamlBytes;
+  return kind === 'transcript' ? LIMITS.transcriptBytes : kind === 'csv' ? LIMITS.csvBytes : kind === 'lock' ? LIMITS.lockBytes : LIMITS.yamlBytes;
 }
 
 /** Sizes shown to people: whole MB above one, else KB. */

@@ -6,7 +6,7 @@ import type { Diagnostic, Pos } from '../model/types.js';
 import { nearest } from '../nlp/distance.js';
 
 /** The JSON Schemas shipped in `schemas/`; editors use the same files. */
-export type SchemaName = 'dtors' | 'frame' | 'annotations' | 'cases' | 'summaries';
+export type SchemaName = 'dtors' | 'frame' | 'annotations' | 'cases' | 'summaries' | 'lock';
 
 const SCHEMA_DIR = new URL('../../schemas/', import.meta.url);
 
@@ -36,6 +36,7 @@ const VALIDATORS: Record<string, ValidateFunction> = {
   'annotations#annotation': compiled.annotation,
   cases: compiled.cases,
   summaries: compiled.summaries,
+  lock: compiled.lock,
 };
 
 /** Finds where a value (or its key) is in the source, for a JSON path such as ['themes', 0, 'id']. */

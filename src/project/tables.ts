@@ -12,11 +12,13 @@ export interface TableRow {
   at: (field?: string) => Pos;
   /** The original text of a YAML scalar (so `code: 1.10` stays "1.10"). */
   source: (field: string) => string | undefined;
+  /** Where the row is in its file: the item's index in a YAML list, or the CSV record's (see CsvRow). */
+  row: number;
 }
 
 export interface TableOptions {
   /** Which schema a row must satisfy. */
-  schema: Exclude<SchemaName, 'dtors' | 'frame'>;
+  schema: Exclude<SchemaName, 'dtors' | 'frame' | 'lock'>;
   /** Columns beyond the schema's are kept as data (case attributes) rather than warned about. */
   openColumns?: boolean;
   /** Names such extra columns may not have (they would clash with output columns). */
@@ -66,7 +68,7 @@ export function readTable(file: string, text: string, opts: TableOptions): { row
       const values: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(entry as object)) if (known.includes(k)) values[k] = v;
       if (typeof (item as any).quote === 'string' && (item as any).quote.trim() === '') values.quote = '';
-      rows.push({ values, at, source: (f) => y.source([i, f]) });
+      rows.push({ values, at, source: (f) => y.source([i, f]), row: i });
     });
     return { rows, header: known, diagnostics };
   }
@@ -94,7 +96,7 @@ export function readTable(file: string, text: string, opts: TableOptions): { row
       pushAll(diagnostics, ds);
       if (ds.some((d) => d.severity === 'error')) continue;
     }
-    rows.push({ values: r.values, at: r.at, source: noSource });
+    rows.push({ values: r.values, at: r.at, source: noSource, row: r.record });
   }
   // A required column missing from the header is one problem, not one per row.
   return { rows, header, diagnostics: collapseMissingColumns(diagnostics, () => csv.headerAt(csv.header[0]), header, required) };
@@ -179,6 +181,7 @@ export function toAnnotations(file: string, rows: TableRow[], firstIndex: number
       key: v.key === true || (typeof v.key === 'string' && KEY_TRUE.test(v.key)),
       coder: text(v.coder),
       at: row.at,
+      row: row.row,
     });
   }
   return { annotations, diagnostics };

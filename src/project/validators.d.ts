@@ -7,3 +7,4 @@ export declare const annotation: ValidateFunction;
 export declare const annotations: ValidateFunction;
 export declare const cases: ValidateFunction;
 export declare const summaries: ValidateFunction;
+export declare const lock: ValidateFunction;

@@ -22,6 +22,7 @@ interface Flags extends ProjectFlags {
   coder?: string[];
   excel?: boolean;
   raw?: boolean;
+  lock?: boolean;
 }
 
 const FORMATS: Format[] = ['markdown', 'csv', 'json'];
@@ -49,6 +50,7 @@ export function chartCommand(io: Io, done: (code: number) => void): Command {
     .option('--coder <name>', "chart only this coder's annotations (repeatable)", repeat)
     .option('--excel', 'CSV for Excel: a byte-order mark and CRLF line ends')
     .option('--raw', 'do not neutralise CSV cells that a spreadsheet would run as formulas')
+    .option('--lock', 'after charting, write dtors.lock.json (as validate --lock does)')
     .addHelpText(
       'after',
       `
@@ -59,7 +61,8 @@ Examples:
   dtors chart --quotes full --no-interviewer    verbatim quotes, respondent words only
   dtors chart --layout long -f csv > long.csv   one row per entry, for R, pandas or pivot tables
   dtors chart --out charts                      charts/1-….csv, charts/1-….md …, charts/manifest.json
-  dtors chart --out charts --check              in CI: fail when committed charts are out of date`,
+  dtors chart --out charts --check              in CI: fail when committed charts are out of date
+  dtors chart --out charts --lock               charts, then the lock that keeps the coding on its words`,
     );
   addProjectOptions(cmd);
   return cmd.action(async (project: string, flags: Flags) => done(await runChart(io, project, flags)));
@@ -71,6 +74,7 @@ async function runChart(io: Io, target: string, flags: Flags): Promise<number> {
     return f as Format;
   });
   if (flags.check && !flags.out) throw new UsageError('--check needs --out DIR (the folder of charts to check)');
+  if (flags.check && flags.lock) throw new UsageError('--check writes nothing, so it cannot --lock');
   if (!flags.out && formats.length > 1) throw new UsageError('one format at a time on stdout; write several with --out DIR');
   const where = new Map<string, string[]>();
   for (const w of flags.where ?? []) {
@@ -81,7 +85,7 @@ async function runChart(io: Io, target: string, flags: Flags): Promise<number> {
   }
 
   // Loaded here, not at the top, so that `dtors --version` and `--help` start fast.
-  const [{ analyse, report }, { buildMatrices, checkOptions }, { buildManifest, MANIFEST, manifestChanges, manifestOutputs }, { renderFiles, renderStdout }, { error, hasErrors, warning }] =
+  const [{ analyse, report, writeLock }, { buildMatrices, checkOptions }, { buildManifest, MANIFEST, manifestChanges, manifestOutputs }, { renderFiles, renderStdout }, { error, hasErrors, warning }] =
     await Promise.all([import('../common.js'), import('../../chart/chart.js'), import('../../render/manifest.js'), import('../../render/outputs.js'), import('../../model/diagnostics.js')]);
   const status = progress(io, flags.quiet);
   const a = analyse(io, target, flags, status);
@@ -152,6 +156,10 @@ async function runChart(io: Io, target: string, flags: Flags): Promise<number> {
     const text = renderStdout(project, matrices, format, render);
     status.done();
     io.stdout.write(text);
+    if (flags.lock) {
+      const w = await writeLock(io, a, flags);
+      if (typeof w === 'number') return w;
+    }
     return code;
   }
 
@@ -192,6 +200,10 @@ async function runChart(io: Io, target: string, flags: Flags): Promise<number> {
     throw e;
   }
   if (!flags.quiet) io.stderr.write(`dtors: wrote ${all.length} files to ${shownPath(io, dir)}\n`);
+  if (flags.lock) {
+    const w = await writeLock(io, a, flags);
+    if (typeof w === 'number') return w;
+  }
   return code;
 }
 
