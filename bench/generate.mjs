@@ -40,7 +40,7 @@ export function generatorStamp() {
 }
 
 /** mulberry32: tiny, fast and good enough for test data; Math.random cannot be seeded. */
-function mulberry32(seed) {
+export function mulberry32(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
