@@ -55,24 +55,25 @@ export function checkDrift(project: Project, segments: Segment[], lock: Lock): D
     const h = haystack(t);
     // Old line → new line of the passages that held: the shift that edits above a passage caused.
     const shifts: [number, number][] = [];
-    const open: { a: Annotation; entry: LockEntry }[] = [];
+    const open: { a: Annotation; entry: LockEntry; q: string; old: number }[] = [];
     for (const { a, entry, s } of group) {
       report.checked++;
-      if (s && holds(h, s, entry, speakers)) {
+      const q = lockedText({ exact: entry.exact, prefix: entry.prefix, suffix: entry.suffix, line: 0 }, speakers);
+      const old = firstLine(entry.lines);
+      if (s && holds(h, s, entry, q)) {
         report.held++;
-        shifts.push([firstLine(entry.lines), s.startLine]);
-      } else open.push({ a, entry });
+        shifts.push([old, s.startLine]);
+      } else open.push({ a, entry, q, old });
     }
     // Two rounds: passages that are found the first time tell where their neighbours have gone.
     const outcomes = new Map<Annotation, Outcome>();
     for (let round = 0; round < 2; round++) {
       const sorted = [...shifts].sort((x, y) => x[0] - y[0]);
-      for (const { a, entry } of open) {
+      for (const { a, entry, q, old } of open) {
         // The second round is for passages that fit several places, which the neighbours may decide.
         const done = outcomes.get(a);
         if (done && !('ambiguous' in done && done.ambiguous)) continue;
-        const old = firstLine(entry.lines);
-        const outcome = relocate(h, { exact: entry.exact, prefix: entry.prefix, suffix: entry.suffix, line: old }, old + shiftAt(sorted, old), speakers);
+        const outcome = relocate(h, { exact: entry.exact, prefix: entry.prefix, suffix: entry.suffix, line: old }, old + shiftAt(sorted, old), speakers, q);
         outcomes.set(a, outcome);
         if (round === 0 && 'found' in outcome) shifts.push([old, outcome.found.startLine]);
       }
@@ -89,10 +90,10 @@ export function checkDrift(project: Project, segments: Segment[], lock: Lock): D
   return report;
 }
 
-/** Whether a located annotation still resolves to its locked text (compared as quotes are). */
-function holds(h: Haystack, s: Segment, entry: LockEntry, speakers: Project['speakers']): boolean {
+/** Whether a located annotation still resolves to its locked text `q` (folded as lockedText folds it). */
+function holds(h: Haystack, s: Segment, entry: LockEntry, q: string): boolean {
   const now = h.folded.text.slice(h.folded.folded(s.start), h.folded.folded(s.end)).trim();
-  if (now !== lockedText({ exact: entry.exact, prefix: entry.prefix, suffix: entry.suffix, line: 0 }, speakers)) return false;
+  if (now !== q) return false;
   const t = h.t;
   // Lines that hold the words and a blank line more or less (a paragraph above was re-wrapped) no
   // longer fit the passage as it was coded.

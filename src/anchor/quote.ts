@@ -129,6 +129,8 @@ const UTF16 = new TextDecoder('utf-16le');
 
 /** UTF-16 units to a string; the decoder is many times faster than fromCharCode over spread arguments. */
 function unitsToString(units: Uint16Array): string {
+  // A decoder call costs more than it saves on a short text (a quote, a lock's context).
+  if (units.length <= 512) return String.fromCharCode.apply(null, units as unknown as number[]);
   if (LITTLE_ENDIAN) return UTF16.decode(units);
   let s = '';
   for (let i = 0; i < units.length; i += 4096) s += String.fromCharCode.apply(null, Array.from(units.subarray(i, i + 4096)));

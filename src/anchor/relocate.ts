@@ -13,7 +13,7 @@
 import search from 'approx-string-match';
 import type { SpeakerConfig, Transcript } from '../model/types.js';
 import { editDistance } from '../nlp/distance.js';
-import { buildTranscript, lineOf } from '../project/transcript.js';
+import { lineOf } from '../project/transcript.js';
 import { CONTEXT } from './lock.js';
 import { foldText, type Folded } from './quote.js';
 
@@ -87,8 +87,34 @@ function gramIndex(h: Haystack): Map<string, number[]> {
 
 /** A piece of locked text as it is compared: folded, labels hidden (on its first line only if that starts a line). */
 export function foldFragment(s: string, startsLine: boolean, speakers: SpeakerConfig): string {
-  const ft = buildTranscript('', '', s, speakers);
-  return foldText(hideLabels(ft.text, ft, !startsLine)).text;
+  // The turn pattern, tried on each line as buildTranscript tries it, without building a transcript:
+  // this runs three times for every drifted passage.
+  const pattern = fragmentPattern(speakers);
+  const parts: string[] = [];
+  let from = 0;
+  for (let line = 0; from <= s.length; line++) {
+    const nl = s.indexOf('\n', from);
+    const end = nl === -1 ? s.length : nl;
+    const text = s.slice(from, end);
+    const m = (line > 0 || startsLine) && pattern.test(text) ? pattern.exec(text) : null;
+    if (m && m.index === 0) {
+      let cut = m[0].length;
+      while (cut < text.length && (text[cut] === ' ' || text[cut] === '\t')) cut++;
+      parts.push(HIDE.repeat(cut), text.slice(cut));
+    } else parts.push(text);
+    if (nl === -1) break;
+    parts.push('\n');
+    from = nl + 1;
+  }
+  return foldText(parts.join('')).text;
+}
+
+const patterns = new WeakMap<SpeakerConfig, RegExp>();
+
+function fragmentPattern(speakers: SpeakerConfig): RegExp {
+  let p = patterns.get(speakers);
+  if (!p) patterns.set(speakers, (p = new RegExp(speakers.pattern.source, speakers.pattern.flags.replace(/[gym]/g, ''))));
+  return p;
 }
 
 /** What was locked: the TextQuoteSelector, and the line it started on. */
@@ -136,8 +162,9 @@ interface Candidate {
  * Where `locked` is now in `h`, or why it cannot be said. `expectedLine` is where it would be if the
  * edits above it moved it as they moved its neighbours; it decides only between otherwise equal places.
  */
-export function relocate(h: Haystack, locked: Locked, expectedLine: number, speakers: SpeakerConfig): Outcome {
-  const q = lockedText(locked, speakers);
+export function relocate(h: Haystack, locked: Locked, expectedLine: number, speakers: SpeakerConfig, folded?: string): Outcome {
+  // `folded`: lockedText(locked), when the caller has it already.
+  const q = folded ?? lockedText(locked, speakers);
   if (!q) return { lost: 'the locked text has no words' };
   const before = foldFragment(locked.prefix, false, speakers);
   const after = foldFragment(locked.suffix, false, speakers);
