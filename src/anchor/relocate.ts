@@ -220,28 +220,33 @@ export function relocate(h: Haystack, locked: Locked, expectedLine: number, spea
       return { ambiguous: true, lost: `it fits ${n} places equally well (lines ${candidates.slice(0, Math.min(n, 4)).map((c) => c.line).join(', ')}${n > 4 ? ', …' : ''})` };
     }
   }
-  // A passage cut at word boundaries stays so: a match can stop inside a word whose letters were
-  // swapped ("lookig|n" for "looking") or that gained one ("form|m"), and is widened to the whole word.
-  let [fs, fe] = [best.s, best.e];
-  {
-    const maxWiden = 4;
-    if (word(q[q.length - 1]) && !word(after[0]) && word(hay[fe - 1])) {
-      let e = fe;
-      while (e < hay.length && word(hay[e]) && e - fe < maxWiden) e++;
-      if (!word(hay[e])) fe = e;
-    }
-    if (word(q[0]) && !word(before[before.length - 1]) && word(hay[fs])) {
-      let b = fs;
-      while (b > 0 && word(hay[b - 1]) && fs - b < maxWiden) b--;
-      if (!word(hay[b - 1])) fs = b;
-    }
-  }
+  const [fs, fe] = widenToWords(hay, best.s, best.e, q, before, after);
   let start = h.folded.origin(fs);
   let end = h.folded.origin(fe - 1) + 1;
   const text = h.t.text;
   while (start < end && /\s|\u200b/.test(text[start])) start++;
   while (end > start && /\s/.test(text[end - 1])) end--;
   return { found: { start, end, startLine: lineOf(h.t, start), endLine: lineOf(h.t, Math.max(start, end - 1)), method, similarity: best.similarity } };
+}
+
+/**
+ * A passage cut at word boundaries stays so: a match can stop inside a word whose letters were swapped
+ * ("lookig|n" for "looking") or that gained one ("form|m"); it is widened to the whole word (by a few
+ * letters at most), at either end where the locked passage began or ended at a word boundary.
+ */
+function widenToWords(hay: string, s: number, e: number, q: string, before: string, after: string): [number, number] {
+  const most = 4;
+  if (word(q[q.length - 1]) && !word(after[0]) && word(hay[e - 1])) {
+    let x = e;
+    while (x < hay.length && word(hay[x]) && x - e < most) x++;
+    if (!word(hay[x])) e = x;
+  }
+  if (word(q[0]) && !word(before[before.length - 1]) && word(hay[s])) {
+    let x = s;
+    while (x > 0 && word(hay[x - 1]) && s - x < most) x--;
+    if (!word(hay[x - 1])) s = x;
+  }
+  return [s, e];
 }
 
 /**

@@ -144,15 +144,9 @@ export interface LockWritten {
 export async function writeLock(io: Io, a: Analysed, flags: { color: boolean; quiet?: boolean }): Promise<LockWritten | number> {
   const r = relock(a);
   const written = readIfExists(a.lockPath!) !== r.content;
-  try {
-    if (written) await writeFilesAtomic(a.project!.root, [{ name: LOCK_FILE, content: r.content }]);
-  } catch (e) {
-    if (e instanceof EnvironmentError) return report(io, [e.diagnostic], flags);
-    if (e instanceof Interrupted) {
-      if (e.reason !== 'EPIPE') io.stderr.write(`dtors: interrupted (${e.reason}); ${LOCK_FILE} was not changed\n`);
-      return INTERRUPT_EXIT[e.reason];
-    }
-    throw e;
+  if (written) {
+    const failed = await writeOrReport(io, a.project!.root, [{ name: LOCK_FILE, content: r.content }], flags, `${LOCK_FILE} was not changed`);
+    if (failed !== undefined) return failed;
   }
   const w = { written, annotations: r.locked, kept: r.kept };
   if (!flags.quiet) io.stderr.write(lockMessage(w));
@@ -178,3 +172,28 @@ export function blocked(a: Analysed): boolean {
 
 /** Anchoring problems: the ones re-anchoring is for, which do not stop the lock being written or reanchor running. */
 export const ANCHOR_PROBLEMS = new Set(['quote-not-found', 'quote-outside-lines', 'quote-ambiguous', 'lines-out-of-range', 'blank-passage', 'anchor-drift']);
+
+/**
+ * writeFilesAtomic with its failures reported: undefined when every file was written, else the exit
+ * code (an unwritable place, or an interruption, after which `unchanged` says what was left alone).
+ */
+export async function writeOrReport(
+  io: Io,
+  dir: string,
+  files: { name: string; content: string }[],
+  flags: { color: boolean; quiet?: boolean },
+  unchanged: string,
+  remove: string[] = [],
+): Promise<number | undefined> {
+  try {
+    await writeFilesAtomic(dir, files, remove);
+    return undefined;
+  } catch (e) {
+    if (e instanceof EnvironmentError) return report(io, [e.diagnostic], flags);
+    if (e instanceof Interrupted) {
+      if (e.reason !== 'EPIPE') io.stderr.write(`dtors: interrupted (${e.reason}); ${unchanged}\n`);
+      return INTERRUPT_EXIT[e.reason];
+    }
+    throw e;
+  }
+}

@@ -5,8 +5,7 @@ import type { ChartOptions } from '../../chart/chart.js';
 import type { QuoteMode } from '../../model/types.js';
 import type { Format, Layout, OutputFile, RenderOptions } from '../../render/outputs.js';
 import { addProjectOptions, collect, repeat, UsageError, type ProjectFlags } from '../options.js';
-import { INTERRUPT_EXIT, Interrupted } from '../interrupt.js';
-import { EnvironmentError, progress, readIfExists, shownPath, writeFilesAtomic, type Io } from '../output.js';
+import { progress, readIfExists, shownPath, type Io } from '../output.js';
 
 interface Flags extends ProjectFlags {
   format?: string[];
@@ -85,7 +84,7 @@ async function runChart(io: Io, target: string, flags: Flags): Promise<number> {
   }
 
   // Loaded here, not at the top, so that `dtors --version` and `--help` start fast.
-  const [{ analyse, report, writeLock }, { buildMatrices, checkOptions }, { buildManifest, MANIFEST, manifestChanges, manifestOutputs }, { renderFiles, renderStdout }, { error, hasErrors, warning }] =
+  const [{ analyse, report, writeLock, writeOrReport }, { buildMatrices, checkOptions }, { buildManifest, MANIFEST, manifestChanges, manifestOutputs }, { renderFiles, renderStdout }, { error, hasErrors, warning }] =
     await Promise.all([import('../common.js'), import('../../chart/chart.js'), import('../../render/manifest.js'), import('../../render/outputs.js'), import('../../model/diagnostics.js')]);
   const status = progress(io, flags.quiet);
   const a = analyse(io, target, flags, status);
@@ -189,16 +188,8 @@ async function runChart(io: Io, target: string, flags: Flags): Promise<number> {
   const obsolete = previous.filter((p) => !all.some((f) => f.name === p) && !p.includes('..') && !p.startsWith('/'));
 
   if (flags.check) return checkCharts(io, dir, all, obsolete, manifestChanges(oldManifest, all[all.length - 1].content), flags.quiet) || code;
-  try {
-    await writeFilesAtomic(dir, all, obsolete);
-  } catch (e) {
-    if (e instanceof EnvironmentError) return report(io, [e.diagnostic], flags);
-    if (e instanceof Interrupted) {
-      if (e.reason !== 'EPIPE') io.stderr.write(`dtors: interrupted (${e.reason}); nothing in ${shownPath(io, dir)} was changed\n`);
-      return INTERRUPT_EXIT[e.reason];
-    }
-    throw e;
-  }
+  const failed = await writeOrReport(io, dir, all, flags, `nothing in ${shownPath(io, dir)} was changed`, obsolete);
+  if (failed !== undefined) return failed;
   if (!flags.quiet) io.stderr.write(`dtors: wrote ${all.length} files to ${shownPath(io, dir)}\n`);
   if (flags.lock) {
     const w = await writeLock(io, a, flags);

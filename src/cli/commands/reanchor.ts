@@ -7,8 +7,7 @@ import type { Annotation, Diagnostic, Project, Segment } from '../../model/types
 import type { CellEdit } from '../../project/rewrite.js';
 import type { Analysed } from '../common.js';
 import { addProjectOptions, type ProjectFlags } from '../options.js';
-import { INTERRUPT_EXIT, Interrupted } from '../interrupt.js';
-import { EnvironmentError, progress, shownPath, writeFilesAtomic, type Io } from '../output.js';
+import { progress, shownPath, type Io } from '../output.js';
 
 interface Flags extends ProjectFlags {
   dryRun?: boolean;
@@ -55,7 +54,7 @@ interface Move {
 }
 
 async function runReanchor(io: Io, target: string, flags: Flags): Promise<number> {
-  const [{ analyse, blocked, report }, drift, lockMod, { anchorAll }, { rewriteAnnotations }, { decode }, { error }] = await Promise.all([
+  const [{ analyse, blocked, report, writeOrReport }, drift, lockMod, { anchorAll }, { rewriteAnnotations }, { decode }, { error }] = await Promise.all([
     import('../common.js'),
     import('../../anchor/drift.js'),
     import('../../anchor/lock.js'),
@@ -166,16 +165,8 @@ async function runReanchor(io: Io, target: string, flags: Flags): Promise<number
   const inPlace = moves.filter((m) => m.status === 'edited-in-place').length;
   const rewritten = files.filter((f) => f.name !== lockMod.LOCK_FILE || rows + inPlace > 0);
   if (!flags.dryRun && rewritten.length) {
-    try {
-      await writeFilesAtomic(project.root, rewritten);
-    } catch (e) {
-      if (e instanceof EnvironmentError) return report(io, [e.diagnostic], flags);
-      if (e instanceof Interrupted) {
-        if (e.reason !== 'EPIPE') io.stderr.write(`dtors: interrupted (${e.reason}); no file was changed\n`);
-        return INTERRUPT_EXIT[e.reason];
-      }
-      throw e;
-    }
+    const failed = await writeOrReport(io, project.root, rewritten, flags, 'no file was changed');
+    if (failed !== undefined) return failed;
   }
   if (!flags.quiet) {
     const n = (k: number, w: string) => `${k.toLocaleString('en')} ${w}${k === 1 ? '' : 's'}`;
