@@ -156,6 +156,11 @@ function target(a: Annotation, entry: LockEntry, f: Found, t: Transcript): { lin
   return out;
 }
 
+/** `line 165`, `lines 165-167`. */
+function linesText(l: LineRange): string {
+  return l.start === l.end ? `line ${l.start}` : `lines ${l.start}-${l.end}`;
+}
+
 /** `P07 112-118` as the row has it now. */
 export function fromText(a: Annotation, entry: LockEntry): string {
   return `${a.transcript} ${writtenLines(a) || entry.lines}`;
@@ -183,13 +188,13 @@ export function changesRow(d: Drift): boolean {
 function diagnostic(d: Drift): Diagnostic {
   const a = d.annotation;
   const field = a.quote !== undefined && !a.lines ? 'quote' : a.linesField ?? 'quote';
-  const what = a.lines ? `${a.lines.start === a.lines.end ? 'line' : 'lines'} ${writtenLines(a)} of "${a.transcript}" no longer ${a.lines.start === a.lines.end ? 'holds' : 'hold'}` : `the quote no longer matches`;
+  const what = a.lines ? `${linesText(a.lines)} of "${a.transcript}" no longer ${a.lines.start === a.lines.end ? 'holds' : 'hold'}` : `the quote no longer matches`;
   const message = `${what} the text locked for this passage (the transcript has changed)`;
   let hint: string;
   if ('found' in d.outcome) {
     const f = d.outcome.found;
     hint = changesRow(d)
-      ? `it is now at ${d.lines ? `lines ${lineRange(d.lines.start, d.lines.end)}` : `lines ${lineRange(f.startLine, f.endLine)}`} (${howFound(f)}): dtors reanchor moves it there`
+      ? `it is now at ${linesText(d.lines ?? { start: f.startLine, end: f.endLine })} (${howFound(f)}): dtors reanchor moves it there`
       : `its text was edited in place (${howFound(f)}): dtors reanchor (or validate --lock) records the new text`;
   } else hint = `${d.outcome.lost}; check it by hand (dtors reanchor leaves it alone)`;
   return warning('anchor-drift', message, a.at(field), hint);
