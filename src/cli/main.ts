@@ -12,11 +12,12 @@ export async function main(argv: string[], io?: Io): Promise<number> {
     (io?.stdout ?? process.stdout).write(`${VERSION}\n`);
     return 0;
   }
-  const [{ Command, CommanderError }, { chartCommand }, { initCommand }, { reanchorCommand }, { validateCommand }, { processIo }, { UsageError }] = await Promise.all([
+  const [{ Command, CommanderError }, { chartCommand }, { initCommand }, { reanchorCommand }, { statsCommand }, { validateCommand }, { processIo }, { UsageError }] = await Promise.all([
     import('commander'),
     import('./commands/chart.js'),
     import('./commands/init.js'),
     import('./commands/reanchor.js'),
+    import('./commands/stats.js'),
     import('./commands/validate.js'),
     import('./output.js'),
     import('./options.js'),
@@ -42,12 +43,13 @@ Examples:
   dtors chart study --out charts   write CSV and Markdown per theme, and a manifest
   dtors validate study --lock      record the words every passage is anchored to
   dtors reanchor study --dry-run   after transcript edits: where the coding has to move
+  dtors stats study coverage       the charting audit: what is coded, summarised, left uncoded
 
 Docs: README.md and docs/ (formats, commands, every diagnostic code in docs/errors.md).`,
     );
   const writeOut = (s: string) => io.stdout.write(s);
   const writeErr = (s: string) => io.stderr.write(s);
-  for (const cmd of [initCommand(io, done), validateCommand(io, done), chartCommand(io, done), reanchorCommand(io, done)]) program.addCommand(cmd);
+  for (const cmd of [initCommand(io, done), validateCommand(io, done), chartCommand(io, done), statsCommand(io, done), reanchorCommand(io, done)]) program.addCommand(cmd);
   const configure = (c: InstanceType<typeof Command>) => {
     // Usage errors read like every other message of dtors: `dtors: error: …`.
     c.exitOverride().configureOutput({ writeOut, writeErr, outputError: (s, write) => write(`dtors: ${s}`) });
