@@ -35,3 +35,15 @@ export function repeat(value: string, previous: string[] | undefined): string[] 
 export function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), ...value.split(',').map((s) => s.trim()).filter(Boolean)];
 }
+
+/** `--where ATTR=VALUE` flags by attribute; the same attribute twice means either value. */
+export function parseWhere(flags: string[] | undefined): Map<string, string[]> {
+  const where = new Map<string, string[]>();
+  for (const w of flags ?? []) {
+    const i = w.indexOf('=');
+    if (i <= 0) throw new UsageError(`--where takes ATTRIBUTE=VALUE, not "${w}"`);
+    const k = w.slice(0, i).trim();
+    where.set(k, [...(where.get(k) ?? []), w.slice(i + 1).trim()]);
+  }
+  return where;
+}

@@ -45,10 +45,9 @@ export function makeScope(project: Project, segments: Segment[], o: StatsOptions
     verbatim: false,
   };
   const matrices = buildMatrices(project, segments, chart);
-  // With no theme left to chart there are no rows to read the kept cases from.
-  const kept = new Set(matrices[0]?.rows.map((r) => r.case) ?? project.cases.filter((c) => o.where.every(([k, vs]) => vs.some((v) => (c.attributes[k] ?? '').toLowerCase() === v.toLowerCase()))).map((c) => c.id));
+  // The charts' rows are the kept cases, in order (a frame without themes has none to chart).
   const byId = new Map(project.cases.map((c) => [c.id, c]));
-  const cases = matrices[0] ? matrices[0].rows.map((r) => byId.get(r.case)!) : project.cases.filter((c) => kept.has(c.id));
+  const cases = (matrices[0]?.rows ?? []).map((r) => byId.get(r.case)!);
   const caseOf = new Map<string, Case>();
   const transcripts: Transcript[] = [];
   for (const c of cases) {

@@ -25,7 +25,6 @@ export function wordIndex(t: Transcript): WordIndex {
     // A turn's first line holds its label: its words start after it.
     const from = turn >= 0 && t.turns[turn].line === l ? t.turns[turn].textStart : lineStart;
     const byRespondent = turn >= 0 && !t.turns[turn].interviewer;
-    WORD.lastIndex = 0;
     const text = t.text.slice(from, end);
     for (const m of text.matchAll(WORD)) {
       starts.push(from + m.index!);

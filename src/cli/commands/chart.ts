@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import type { ChartOptions } from '../../chart/chart.js';
 import type { QuoteMode } from '../../model/types.js';
 import type { Format, Layout, OutputFile, RenderOptions } from '../../render/outputs.js';
-import { addProjectOptions, collect, repeat, UsageError, type ProjectFlags } from '../options.js';
+import { addProjectOptions, collect, parseWhere, repeat, UsageError, type ProjectFlags } from '../options.js';
 import { progress, readIfExists, shownPath, type Io } from '../output.js';
 
 interface Flags extends ProjectFlags {
@@ -75,13 +75,7 @@ async function runChart(io: Io, target: string, flags: Flags): Promise<number> {
   if (flags.check && !flags.out) throw new UsageError('--check needs --out DIR (the folder of charts to check)');
   if (flags.check && flags.lock) throw new UsageError('--check writes nothing, so it cannot --lock');
   if (!flags.out && formats.length > 1) throw new UsageError('one format at a time on stdout; write several with --out DIR');
-  const where = new Map<string, string[]>();
-  for (const w of flags.where ?? []) {
-    const i = w.indexOf('=');
-    if (i <= 0) throw new UsageError(`--where takes ATTRIBUTE=VALUE, not "${w}"`);
-    const k = w.slice(0, i).trim();
-    where.set(k, [...(where.get(k) ?? []), w.slice(i + 1).trim()]);
-  }
+  const where = parseWhere(flags.where);
 
   // Loaded here, not at the top, so that `dtors --version` and `--help` start fast.
   const [{ analyse, report, writeLock, writeOrReport }, { buildMatrices, checkOptions }, { buildManifest, MANIFEST, manifestChanges, manifestOutputs }, { renderFiles, renderStdout }, { error, hasErrors, warning }] =

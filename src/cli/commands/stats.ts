@@ -1,7 +1,7 @@
 import { basename, dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { StatView } from '../../stats/types.js';
-import { addProjectOptions, collect, repeat, UsageError, type ProjectFlags } from '../options.js';
+import { addProjectOptions, collect, parseWhere, repeat, UsageError, type ProjectFlags } from '../options.js';
 import { progress, type Io } from '../output.js';
 
 interface Flags extends ProjectFlags {
@@ -71,13 +71,7 @@ async function runStats(io: Io, args: string[], flags: Flags): Promise<number> {
   if (flags.by && view !== 'compare') throw new UsageError('--by is for the compare view');
   if (flags.count && view !== 'presence') throw new UsageError('--count is for the presence view');
   if (flags.svg && !PICTURED.includes(view)) throw new UsageError(`--svg draws presence, coverage and compare, not ${view}`);
-  const where = new Map<string, string[]>();
-  for (const w of flags.where ?? []) {
-    const i = w.indexOf('=');
-    if (i <= 0) throw new UsageError(`--where takes ATTRIBUTE=VALUE, not "${w}"`);
-    const k = w.slice(0, i).trim();
-    where.set(k, [...(where.get(k) ?? []), w.slice(i + 1).trim()]);
-  }
+  const where = parseWhere(flags.where);
 
   const [{ analyse, report, writeOrReport }, { checkOptions }, { makeScope }, { hasErrors }, render] = await Promise.all([
     import('../common.js'),
