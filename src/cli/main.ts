@@ -12,8 +12,9 @@ export async function main(argv: string[], io?: Io): Promise<number> {
     (io?.stdout ?? process.stdout).write(`${VERSION}\n`);
     return 0;
   }
-  const [{ Command, CommanderError }, { chartCommand }, { initCommand }, { reanchorCommand }, { statsCommand }, { validateCommand }, { processIo }, { UsageError }] = await Promise.all([
+  const [{ Command, CommanderError }, { agreeCommand }, { chartCommand }, { initCommand }, { reanchorCommand }, { statsCommand }, { validateCommand }, { processIo }, { UsageError }] = await Promise.all([
     import('commander'),
+    import('./commands/agree.js'),
     import('./commands/chart.js'),
     import('./commands/init.js'),
     import('./commands/reanchor.js'),
@@ -44,12 +45,13 @@ Examples:
   dtors validate study --lock      record the words every passage is anchored to
   dtors reanchor study --dry-run   after transcript edits: where the coding has to move
   dtors stats study coverage       the charting audit: what is coded, summarised, left uncoded
+  dtors agree study                how far two coders agree, code by code
 
 Docs: README.md and docs/ (formats, commands, every diagnostic code in docs/errors.md).`,
     );
   const writeOut = (s: string) => io.stdout.write(s);
   const writeErr = (s: string) => io.stderr.write(s);
-  for (const cmd of [initCommand(io, done), validateCommand(io, done), chartCommand(io, done), statsCommand(io, done), reanchorCommand(io, done)]) program.addCommand(cmd);
+  for (const cmd of [initCommand(io, done), validateCommand(io, done), chartCommand(io, done), statsCommand(io, done), agreeCommand(io, done), reanchorCommand(io, done)]) program.addCommand(cmd);
   const configure = (c: InstanceType<typeof Command>) => {
     // Usage errors read like every other message of dtors: `dtors: error: …`.
     c.exitOverride().configureOutput({ writeOut, writeErr, outputError: (s, write) => write(`dtors: ${s}`) });
