@@ -128,6 +128,8 @@ interface Prepared {
   /** The coincidences contributed by each unit with at least two values. */
   units: UnitCoincidences[];
   pairable: number;
+  /** For each of `units`, its row in the ratings. */
+  rows: number[];
 }
 
 const show = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : String(v));
@@ -136,6 +138,7 @@ function prepare(ratings: Ratings, level: Level): Prepared | { error: string; pa
   // First pass: keep the non-missing values of each unit, converted for the level, and stop at the
   // first value the level cannot use, naming it so the user can find it.
   const kept: (string | number)[][] = [];
+  const rows: number[] = [];
   let pairable = 0;
   let pairableUnits = 0;
   let error: string | undefined;
@@ -165,6 +168,7 @@ function prepare(ratings: Ratings, level: Level): Prepared | { error: string; pa
       pairable += vals.length;
       pairableUnits++;
       kept.push(vals);
+      rows.push(u);
     }
   }
   if (error !== undefined) return { error, pairable, units: pairableUnits };
@@ -191,7 +195,7 @@ function prepare(ratings: Ratings, level: Level): Prepared | { error: string; pa
     }
     return entries;
   });
-  return { values, numbers: level === 'nominal' ? null : (values as number[]), units, pairable };
+  return { values, numbers: level === 'nominal' ? null : (values as number[]), units, pairable, rows };
 }
 
 /** The squared-difference function δ² for the level; ordinal depends on the value frequencies `n`. */
@@ -300,6 +304,8 @@ function quantile(sorted: number[], q: number): number {
  *
  * Only units with at least two values are resampled, so every resample has as many pairable units as
  * the data; units with one value take no part in alpha and would only make the resample size random.
+ * With `clusters` (a cluster id per row of `ratings`), the units of one cluster are drawn together: for
+ * all codes pooled, the codes of one line are not independent judgements, so the line is what is drawn.
  *
  * Returns null when alpha is undefined on the data themselves, when every resample is skipped, or
  * when the options are unusable (`samples` not a positive integer, `confidence` not strictly between
@@ -308,7 +314,7 @@ function quantile(sorted: number[], q: number): number {
 export function alphaBootstrap(
   ratings: Ratings,
   level: Level,
-  opts?: { samples?: number; seed?: number; confidence?: number },
+  opts?: { samples?: number; seed?: number; confidence?: number; clusters?: ArrayLike<number> },
 ): (Interval & { skipped: number }) | null {
   const samples = opts?.samples ?? 2000;
   const confidence = opts?.confidence ?? 0.95;
@@ -319,17 +325,49 @@ export function alphaBootstrap(
 
   const rand = seeded(opts?.seed ?? 1);
   const size = p.values.length;
-  const count = p.units.length;
-  const times = new Array<number>(count);
+  // What is drawn: each unit, or each cluster of units (all the codes of one line, say), whose
+  // coincidences are summed. Clusters with the same coincidences are one kind of draw: a resample is
+  // then how often each kind was drawn, and summing over the few kinds instead of every unit makes the
+  // bootstrap of coded data (thousands of lines, mostly 0 and 0) fast. The draws are the same.
+  const clusterEntries = new Map<number, Map<string, [number, number, number]>>();
+  p.units.forEach((entries, i) => {
+    const id = opts?.clusters ? opts.clusters[p.rows[i]] : i;
+    const merged = clusterEntries.get(id) ?? new Map<string, [number, number, number]>();
+    for (const [c, k, x] of entries) {
+      const key = `${c}:${k}`;
+      const e = merged.get(key);
+      if (e) e[2] += x;
+      else merged.set(key, [c, k, x]);
+    }
+    clusterEntries.set(id, merged);
+  });
+  const kinds = new Map<string, number>();
+  const types: UnitCoincidences[] = [];
+  const typeOf = new Int32Array(clusterEntries.size);
+  let n = 0;
+  for (const merged of clusterEntries.values()) {
+    const entries = [...merged.values()].sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+    const key = entries.map((e) => e.join(':')).join(' ');
+    let t = kinds.get(key);
+    if (t === undefined) {
+      kinds.set(key, (t = types.length));
+      types.push(entries);
+    }
+    typeOf[n++] = t;
+  }
+  const count = typeOf.length;
+  const drawn = new Float64Array(types.length);
+  const times = new Array<number>(types.length);
   const alphas: number[] = [];
   let skipped = 0;
   for (let s = 0; s < samples; s++) {
-    // How often each unit is drawn; summing the units' coincidences with these weights is the
+    // How often each kind is drawn; summing the kinds' coincidences with these weights is the
     // resample's coincidence matrix. The value order stays that of the full data: values a resample
     // misses have zero frequency and add nothing, even to the ordinal metric.
-    times.fill(0);
-    for (let i = 0; i < count; i++) times[randomIndex(rand, count)]++;
-    const r = fromCoincidences(sumUnits(size, p.units, times), level, p.numbers);
+    drawn.fill(0);
+    for (let i = 0; i < count; i++) drawn[typeOf[randomIndex(rand, count)]]++;
+    for (let t = 0; t < types.length; t++) times[t] = drawn[t];
+    const r = fromCoincidences(sumUnits(size, types, times), level, p.numbers);
     if (r.alpha === null) skipped++;
     else alphas.push(r.alpha);
   }

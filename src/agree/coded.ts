@@ -176,15 +176,14 @@ function jaccard(shared: Transcript[], coders: string[], passages: (t: Transcrip
       let inter = 0;
       let union = 0;
       for (const t of shared) {
-        const a = marks(t, passages(t, coders[i]));
-        const b = marks(t, passages(t, coders[j]));
-        if (!a && !b) continue;
-        for (let k = 0; k < t.text.length; k++) {
-          const x = a ? a[k] : 0;
-          const y = b ? b[k] : 0;
-          if (x || y) union++;
-          if (x && y) inter++;
-        }
+        const a = merged(passages(t, coders[i]));
+        const b = merged(passages(t, coders[j]));
+        if (!a.length && !b.length) continue;
+        const ink = inkOf(t);
+        const both = intersect(a, b);
+        const count = (rs: [number, number][]) => rs.reduce((n, [s, e]) => n + ink[e] - ink[s], 0);
+        inter += count(both);
+        union += count(a) + count(b) - count(both);
       }
       if (union) scores.push(inter / union);
     }
@@ -192,13 +191,46 @@ function jaccard(shared: Transcript[], coders: string[], passages: (t: Transcrip
   return scores.length ? scores.reduce((s, x) => s + x, 0) / scores.length : null;
 }
 
-/** The characters of `t` the passages cover (white space not counted), or undefined when none. */
-function marks(t: Transcript, passages: Segment[]): Uint8Array | undefined {
-  if (!passages.length) return undefined;
-  const m = new Uint8Array(t.text.length);
-  for (const s of passages) m.fill(1, s.start, s.end);
-  for (let k = 0; k < t.text.length; k++) if (m[k] && /\s/.test(t.text[k])) m[k] = 0;
-  return m;
+const inks = new WeakMap<Transcript, Int32Array>();
+
+/** ink[k]: characters before offset k that are not white space (so a range's count is a difference). */
+function inkOf(t: Transcript): Int32Array {
+  let ink = inks.get(t);
+  if (!ink) {
+    ink = new Int32Array(t.text.length + 1);
+    for (let k = 0; k < t.text.length; k++) {
+      const c = t.text.charCodeAt(k);
+      ink[k + 1] = ink[k] + (c === 32 || (c >= 9 && c <= 13) || c === 0xa0 ? 0 : 1);
+    }
+    inks.set(t, ink);
+  }
+  return ink;
+}
+
+/** The passages' ranges, merged. */
+function merged(passages: Segment[]): [number, number][] {
+  const rs = passages.map((s) => [s.start, s.end] as [number, number]).sort((x, y) => x[0] - y[0]);
+  const out: [number, number][] = [];
+  for (const [s, e] of rs) {
+    const last = out[out.length - 1];
+    if (last && s <= last[1]) last[1] = Math.max(last[1], e);
+    else out.push([s, e]);
+  }
+  return out;
+}
+
+function intersect(a: [number, number][], b: [number, number][]): [number, number][] {
+  const out: [number, number][] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const s = Math.max(a[i][0], b[j][0]);
+    const e = Math.min(a[i][1], b[j][1]);
+    if (s < e) out.push([s, e]);
+    if (a[i][1] < b[j][1]) i++;
+    else j++;
+  }
+  return out;
 }
 
 /** The units of one transcript: its respondent lines, characters or turns (or the whole of it, for a case). */

@@ -16,10 +16,12 @@ export interface Bootstrap {
   seed: number;
 }
 
-export function codedView(a: CodedAgreement, ratingsOf: (code: string) => Ratings, boot: Bootstrap, disagreements: boolean): StatView {
+export function codedView(a: CodedAgreement, boot: Bootstrap, disagreements: boolean): StatView {
   const two = a.coders.length === 2;
+  // Pooled, the rows are each code's units in turn: a unit is drawn with all its codes.
+  const pooledClusters = a.byCode.get('all')!.map((_, i) => i % a.units);
   const row = (c: CodeAgreement): StatValue[] => {
-    const ci = c.alpha === null ? null : alphaBootstrap(ratingsOf(c.code), 'nominal', { samples: boot.samples, seed: boot.seed });
+    const ci = c.alpha === null ? null : alphaBootstrap(a.byCode.get(c.code)!, 'nominal', { samples: boot.samples, seed: boot.seed, clusters: c.code === 'all' ? pooledClusters : undefined });
     return [
       c.code,
       c.label,
@@ -54,7 +56,7 @@ export function codedView(a: CodedAgreement, ratingsOf: (code: string) => Rating
       rows: [...a.codes.map(row), row(a.overall)],
       notes: [
         `Units: ${UNIT_WORDS[a.unit]} of the ${a.transcripts.length} transcripts at least two coders coded (${a.transcripts.join(', ')}); ${a.units.toLocaleString('en')} units, each judged for every code (coded or not). A coder who did not code a transcript has no value there.`,
-        `Alpha is nominal; its 95% interval is a bootstrap over units (${boot.samples} samples, seed ${boot.seed}). Jaccard is the share of the text any coder gave the code that ${two ? 'both' : 'each pair of coders'} gave it. The last row pools all codes. See docs/agreement.md for what these do and do not mean.`,
+        `Alpha is nominal; its 95% interval is a bootstrap over units (${boot.samples} samples, seed ${boot.seed}; for all codes, each unit is drawn with all its codes). Jaccard is the share of the text any coder gave the code that ${two ? 'both' : 'each pair of coders'} gave it. The last row pools all codes. See docs/agreement.md for what these do and do not mean.`,
         ...(a.uncoded ? [`${a.uncoded} passages name no coder and are left out.`] : []),
       ],
     },

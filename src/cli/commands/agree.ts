@@ -114,7 +114,7 @@ async function runAgree(io: Io, target: string, flags: Flags): Promise<number> {
       io.stderr.write(`dtors: ${result.problem}\n`);
       return 1;
     }
-    view = agreeReport.codedView(result, (c) => result.byCode.get(c)!, boot, Boolean(flags.disagreements));
+    view = agreeReport.codedView(result, boot, Boolean(flags.disagreements));
     if (flags.ratingsOut) {
       const rows = [['unit', ...result.coders], ...result.ratings.map((r) => [r.unit, ...r.values.map((v) => (v === null ? '' : String(v)))])];
       const { csvTable } = await import('../../render/csv.js');
