@@ -67,6 +67,9 @@ describe('dtors agree on coded data', () => {
     expect(one.stderr).toMatch(/\ndtors: only one coder \(amy\) coded this project: agreement needs two or more\n$/);
     const none = await runInProcess(['agree', writeProject()]);
     expect(none.stderr).toMatch(/no passage names its coder/);
+    const apart = await runInProcess(['agree', writeProject({ 'a.csv': 'transcript,code,lines,coder\nP1,1.1,2,amy\nP2,1.2,2,bo\n' })]);
+    expect(apart.code).toBe(1);
+    expect(apart.stderr).toMatch(/dtors: no transcript was coded by two of the coders \(amy, bo\): there is nothing to compare\n$/);
     const unused = (await agree(writeProject({ 'a.csv': 'transcript,code,lines,coder\nP1,1.1,2,amy\nP1,1.1,2,bo\n' }))).tables[0];
     const row = unused.rows.find((r) => r[0] === '1.2')!;
     expect(row[5]).toBe(100);
@@ -114,5 +117,15 @@ describe('dtors agree on coded data', () => {
     }
     const bad = await runInProcess(['agree', '--ratings', file.replace('k.csv', 'missing.csv')]);
     expect(bad.code).toBe(2);
+    writeFileSync(file, 'item,A\n1,2\n');
+    const header = await runInProcess(['agree', '--ratings', file]);
+    expect(header.code).toBe(1);
+    expect(header.stderr).toMatch(/k\.csv:1:1: error ratings-header: a ratings file starts with a "unit" column/);
+    // One category everywhere: alpha and kappa say why they are undefined.
+    writeFileSync(file, 'unit,A,B\n1,x,x\n2,x,x\n');
+    const flat = (await agree('--ratings', file)).tables;
+    expect(flat[0].rows[0].slice(0, 2)).toEqual(['nominal', null]);
+    expect(String(flat[0].rows[0][8])).toMatch(/only one value/);
+    expect(flat[1].rows[0][1]).toBeNull();
   });
 });
