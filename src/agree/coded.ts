@@ -12,6 +12,7 @@ import { lineEnd } from '../project/transcript.js';
 import { naturalCompare } from '../project/text.js';
 import { krippendorffAlpha, type Ratings } from './alpha.js';
 import { cohenKappa } from './kappa.js';
+import { union as mergeRanges } from '../stats/words.js';
 
 export type Unit = 'line' | 'char' | 'turn' | 'case';
 
@@ -176,8 +177,8 @@ function jaccard(shared: Transcript[], coders: string[], passages: (t: Transcrip
       let inter = 0;
       let union = 0;
       for (const t of shared) {
-        const a = merged(passages(t, coders[i]));
-        const b = merged(passages(t, coders[j]));
+        const a = mergeRanges(passages(t, coders[i]).map((s): [number, number] => [s.start, s.end]));
+        const b = mergeRanges(passages(t, coders[j]).map((s): [number, number] => [s.start, s.end]));
         if (!a.length && !b.length) continue;
         const ink = inkOf(t);
         const both = intersect(a, b);
@@ -205,18 +206,6 @@ function inkOf(t: Transcript): Int32Array {
     inks.set(t, ink);
   }
   return ink;
-}
-
-/** The passages' ranges, merged. */
-function merged(passages: Segment[]): [number, number][] {
-  const rs = passages.map((s) => [s.start, s.end] as [number, number]).sort((x, y) => x[0] - y[0]);
-  const out: [number, number][] = [];
-  for (const [s, e] of rs) {
-    const last = out[out.length - 1];
-    if (last && s <= last[1]) last[1] = Math.max(last[1], e);
-    else out.push([s, e]);
-  }
-  return out;
 }
 
 function intersect(a: [number, number][], b: [number, number][]): [number, number][] {

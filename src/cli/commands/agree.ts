@@ -1,4 +1,4 @@
-import { basename, dirname, relative, resolve, sep } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Level, Ratings } from '../../agree/alpha.js';
 import type { Unit } from '../../agree/coded.js';
@@ -70,10 +70,10 @@ function positive(v: string): number {
 async function runAgree(io: Io, target: string, flags: Flags): Promise<number> {
   if (Boolean(flags.a) !== Boolean(flags.b)) throw new UsageError('--a and --b go together: the two annotation files to compare');
   if (flags.ratings && (flags.a || flags.ratingsOut)) throw new UsageError('--ratings reads reliability data on its own; it does not combine with --a, --b or --ratings-out');
-  const [{ analyse, report, writeOrReport }, { hasErrors, error }, render, agreeReport] = await Promise.all([
+  const [{ analyse, report }, { hasErrors, error }, { emitView }, agreeReport] = await Promise.all([
     import('../common.js'),
     import('../../model/diagnostics.js'),
-    import('../../render/stats.js'),
+    import('../views.js'),
     import('../../agree/report.js'),
   ]);
   const boot = { samples: flags.samples, seed: flags.seed };
@@ -121,19 +121,7 @@ async function runAgree(io: Io, target: string, flags: Flags): Promise<number> {
       files.push({ path: resolve(io.cwd, flags.ratingsOut), content: csvTable(rows, { excel: flags.excel, raw: flags.raw }) });
     }
   }
-  const sections = render.csvSections(view);
-  if (flags.format === 'csv') {
-    if (flags.section && !sections.includes(flags.section)) throw new UsageError(`no table "${flags.section}" here (the tables: ${sections.join(', ')})`);
-    if (!flags.section && sections.length > 1) throw new UsageError(`${sections.length} tables here; CSV holds one: choose it with --section ${sections.join('|')}`);
-  }
-  const text = flags.format === 'json' ? render.renderStatsJson(view) : flags.format === 'csv' ? render.renderStatsCsv(view, flags.section, { excel: flags.excel, raw: flags.raw }) : render.renderStatsMarkdown(view);
-  if (flags.out && flags.out !== '-') files.push({ path: resolve(io.cwd, flags.out), content: text });
-  for (const f of files) {
-    const failed = await writeOrReport(io, dirname(f.path), [{ name: basename(f.path), content: f.content }], flags, `${basename(f.path)} was not written`);
-    if (failed !== undefined) return failed;
-  }
-  if (!flags.out || flags.out === '-') io.stdout.write(text);
-  return 0;
+  return (await emitView(io, view, flags, files)) ?? 0;
 }
 
 /** A ratings CSV: `unit`, then a column per coder; blank cells missing; numbers read as numbers. */

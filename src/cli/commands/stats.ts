@@ -1,4 +1,4 @@
-import { basename, dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { StatView } from '../../stats/types.js';
 import { addProjectOptions, collect, parseWhere, repeat, UsageError, type ProjectFlags } from '../options.js';
@@ -73,12 +73,12 @@ async function runStats(io: Io, args: string[], flags: Flags): Promise<number> {
   if (flags.svg && !PICTURED.includes(view)) throw new UsageError(`--svg draws presence, coverage and compare, not ${view}`);
   const where = parseWhere(flags.where);
 
-  const [{ analyse, report, writeOrReport }, { checkOptions }, { makeScope }, { hasErrors }, render] = await Promise.all([
+  const [{ analyse, report }, { checkOptions }, { makeScope }, { hasErrors }, { emitView }] = await Promise.all([
     import('../common.js'),
     import('../../chart/chart.js'),
     import('../../stats/scope.js'),
     import('../../model/diagnostics.js'),
-    import('../../render/stats.js'),
+    import('../views.js'),
   ]);
   const status = progress(io, flags.quiet);
   const a = analyse(io, target, flags, status);
@@ -98,30 +98,12 @@ async function runStats(io: Io, args: string[], flags: Flags): Promise<number> {
   const code = report(io, a.diagnostics, flags);
   const scope = makeScope(project, a.segments, { where: [...where], themes, coders: flags.coder });
   const result = await compute(scope, view, flags);
-  if (flags.format === 'csv') {
-    const sections = render.csvSections(result);
-    if (flags.section && !sections.includes(flags.section)) throw new UsageError(`${view} has no table "${flags.section}" (its tables: ${sections.join(', ')})`);
-    if (!flags.section && sections.length > 1) throw new UsageError(`${view} has ${sections.length} tables; CSV holds one: choose it with --section ${sections.join('|')}`);
-  }
-  const text =
-    flags.format === 'json'
-      ? render.renderStatsJson(result)
-      : flags.format === 'csv'
-        ? render.renderStatsCsv(result, flags.section, { excel: flags.excel, raw: flags.raw })
-        : render.renderStatsMarkdown(result);
-  // Both files are written, or neither: a picture without its table (or the reverse) would mislead.
-  const files: { path: string; content: string }[] = [];
-  if (flags.out && flags.out !== '-') files.push({ path: resolve(io.cwd, flags.out), content: text });
+  const others: { path: string; content: string }[] = [];
   if (flags.svg) {
     const { renderHeatmap } = await import('../../render/svg.js');
-    files.push({ path: resolve(io.cwd, flags.svg), content: renderHeatmap(result.heatmap!) });
+    others.push({ path: resolve(io.cwd, flags.svg), content: renderHeatmap(result.heatmap!) });
   }
-  for (const f of files) {
-    const failed = await writeOrReport(io, dirname(f.path), [{ name: basename(f.path), content: f.content }], flags, `${basename(f.path)} was not written`);
-    if (failed !== undefined) return failed;
-  }
-  if (!flags.out || flags.out === '-') io.stdout.write(text);
-  return code;
+  return (await emitView(io, result, flags, others)) ?? code;
 }
 
 async function compute(scope: import('../../stats/scope.js').Scope, view: View, flags: Flags): Promise<StatView> {
