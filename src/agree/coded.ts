@@ -69,8 +69,8 @@ export interface CodedAgreement {
   disagreements: Disagreement[];
   /** Passages left out because nobody is named as their coder. */
   uncoded: number;
-  /** units × coders of every code, for --ratings-out: `transcript:lines code`. */
-  ratings: { unit: string; values: (number | null)[] }[];
+  /** units × coders of every code, for --ratings-out: `transcript:lines code` (made when asked for). */
+  ratings: () => { unit: string; values: (number | null)[] }[];
   /** The reliability data of each code, and of all codes pooled (`all`). */
   byCode: Map<string, Ratings>;
 }
@@ -118,20 +118,19 @@ export function codedAgreement(project: Project, segments: Segment[], o: CodedOp
 
   const perCode: CodeAgreement[] = [];
   const pooled: Ratings = [];
-  const ratingsOut: CodedAgreement['ratings'] = [];
   const disagreements: Disagreement[] = [];
   const byCode = new Map<string, Ratings>();
   for (const code of columns) {
     const ratings: Ratings = grouped.map((g) => coders.map((c) => (coderCoded(g, c) ? (covers(g, code, c) ? 1 : 0) : null)));
     byCode.set(code, ratings);
     pooled.push(...ratings);
-    grouped.forEach((g, i) => ratingsOut.push({ unit: `${unitName(g, o.unit)} ${code}`, values: ratings[i] as (number | null)[] }));
     perCode.push(measure(project, code, coders, ratings, jaccard(shared, coders, (t, c) => byKey.get(`${t.id}\u0000${code}\u0000${c}`) ?? [])));
     disagreements.push(...differences(grouped, ratings, coders, code));
   }
   const overall = measure(project, 'all', coders, pooled, jaccard(shared, coders, (t, c) => coded.filter((s) => s.transcript === t && coderOf(s) === c)));
   byCode.set('all', pooled);
-  return { coders, transcripts: shared.map((t) => t.id), unit: o.unit, units: grouped.length, codes: perCode, overall, disagreements: mergeRuns(disagreements), uncoded, ratings: ratingsOut, byCode };
+  const ratings = () => columns.flatMap((code) => grouped.map((g, i) => ({ unit: `${unitName(g, o.unit)} ${code}`, values: byCode.get(code)![i] as (number | null)[] })));
+  return { coders, transcripts: shared.map((t) => t.id), unit: o.unit, units: grouped.length, codes: perCode, overall, disagreements: mergeRuns(disagreements), uncoded, ratings, byCode };
 }
 
 function measure(project: Project, code: string, coders: string[], ratings: Ratings, jacc: number | null): CodeAgreement {

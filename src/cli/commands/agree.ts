@@ -116,7 +116,7 @@ async function runAgree(io: Io, target: string, flags: Flags): Promise<number> {
     }
     view = agreeReport.codedView(result, boot, Boolean(flags.disagreements));
     if (flags.ratingsOut) {
-      const rows = [['unit', ...result.coders], ...result.ratings.map((r) => [r.unit, ...r.values.map((v) => (v === null ? '' : String(v)))])];
+      const rows = [['unit', ...result.coders], ...result.ratings().map((r) => [r.unit, ...r.values.map((v) => (v === null ? '' : String(v)))])];
       const { csvTable } = await import('../../render/csv.js');
       files.push({ path: resolve(io.cwd, flags.ratingsOut), content: csvTable(rows, { excel: flags.excel, raw: flags.raw }) });
     }
