@@ -1,3 +1,6 @@
+import { parse as parseCsvSync } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { rewriteAnnotations, type CellEdit } from '../../src/project/rewrite.js';
@@ -111,5 +114,60 @@ describe('rewriting YAML annotation values', () => {
   it('quotes a plain value that YAML would otherwise read differently', () => {
     const out = ok(rewriteAnnotations('a.yaml', '- transcript: P1\n  code: x\n  quote: plain words\n', [{ row: 0, field: 'quote', value: 'she said: no # not that' }]));
     expect(parse(out)[0].quote).toBe('she said: no # not that');
+  });
+});
+
+describe('rewriting, for any content (property)', () => {
+  // Cells with quotes, delimiters, line breaks and spaces; files with LF or CRLF and any of the three
+  // delimiters. Every rewrite must succeed and change exactly the cells asked for.
+  const cell = fc.stringMatching(/^[a-z ,;\t"'\n\r=é😀-]{0,12}$/);
+  const table = fc.record({
+    delimiter: fc.constantFrom(',', ';', '\t'),
+    crlf: fc.boolean(),
+    rows: fc.array(fc.tuple(cell, cell, cell), { minLength: 1, maxLength: 6 }),
+    edits: fc.array(fc.tuple(fc.nat(), fc.constantFrom('lines' as const, 'quote' as const), fc.stringMatching(/^[a-z0-9 ,;"'=-]{1,15}$/)), { maxLength: 4 }),
+  });
+
+  it('CSV', () => {
+    fc.assert(
+      fc.property(table, ({ delimiter, crlf, rows, edits }) => {
+        const text = stringify([['transcript', 'lines', 'quote', 'summary'], ...rows.map(([a, b, c]) => ['P1', a, b, c])], { delimiter, record_delimiter: crlf ? 'windows' : 'unix', quoted_match: /[\r\n;\t]/ });
+        // One edit per cell: the last one asked for wins.
+        const wanted = new Map<string, CellEdit>();
+        for (const [r, field, value] of edits) wanted.set(`${(r % rows.length) + 1}:${field}`, { row: (r % rows.length) + 1, field, value });
+        const out = rewriteAnnotations('a.csv', text, [...wanted.values()], delimiter);
+        if ('problem' in out) throw new Error(out.problem);
+        const before = parseCsvSync(text, { delimiter, relax_column_count: true }) as string[][];
+        const after = parseCsvSync(out.text, { delimiter, relax_column_count: true }) as string[][];
+        const expected = before.map((r) => [...r]);
+        for (const e of wanted.values()) expected[e.row][e.field === 'lines' ? 1 : 2] = e.value;
+        expect(after).toEqual(expected);
+        // Record ends stay those of the file.
+        expect(out.text.endsWith(crlf ? '\r\n' : '\n')).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('YAML, in every scalar style', () => {
+    const style = fc.constantFrom('plain', 'double', 'single', 'folded', 'literal');
+    fc.assert(
+      fc.property(fc.array(fc.tuple(style, fc.stringMatching(/^[a-z][a-z ]{0,20}[a-z]$/)), { minLength: 1, maxLength: 4 }), fc.array(fc.tuple(fc.nat(), fc.stringMatching(/^[a-z0-9 ,:#"'&*!|>%@-]{1,30}$/)), { maxLength: 4 }), (items, edits) => {
+        const scalar = (s: string, v: string) =>
+          s === 'plain' ? v : s === 'double' ? JSON.stringify(v) : s === 'single' ? `'${v}'` : `${s === 'folded' ? '>-' : '|-'}\n    ${v}`;
+        const text = '# coding\n' + items.map(([s, v], i) => `- transcript: P1   # row ${i}\n  code: "1.1"\n  quote: ${scalar(s, v)}\n  summary: kept\n`).join('');
+        const wanted = new Map<number, CellEdit>();
+        for (const [r, value] of edits) wanted.set(r % items.length, { row: r % items.length, field: 'quote', value: value.trim() || 'x' });
+        const out = rewriteAnnotations('a.yaml', text, [...wanted.values()]);
+        if ('problem' in out) throw new Error(`${out.problem}\n${text}`);
+        const data = parse(out.text) as Record<string, string>[];
+        data.forEach((d, i) => {
+          expect(String(d.quote).trim()).toBe(wanted.get(i)?.value ?? items[i][1]);
+          expect(d.summary).toBe('kept');
+        });
+        expect(out.text.split('\n').filter((l) => l.includes('# row')).length).toBe(items.length);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
