@@ -11,7 +11,7 @@ import { projectWarnings } from '../project/checks.js';
 import { loadProject, type Loaded } from '../project/load.js';
 import { slugClashes } from '../render/outputs.js';
 import { INTERRUPT_EXIT, Interrupted } from './interrupt.js';
-import { EnvironmentError, readIfExists, shownPath, writeFilesAtomic, type Io, type Progress } from './output.js';
+import { EnvironmentError, progress, readIfExists, shownPath, writeFilesAtomic, type Io, type Progress } from './output.js';
 import type { ProjectFlags } from './options.js';
 
 export interface Analysed extends Loaded {
@@ -52,6 +52,29 @@ export function analyse(io: Io, target: string | undefined, flags: ProjectFlags,
     }
   }
   return { ...loaded, diagnostics, segments: anchored.segments, lock, lockPath, lockFound, drift };
+}
+
+/**
+ * The start of every command that makes something from a project: analyse it (with a status line on a
+ * terminal) and, when it has errors, report them with `nothing` ("no charts written") and return the
+ * exit code instead. `stops` decides what counts as stopping (reanchor lets misplaced coding through).
+ */
+export function analyseOrStop(
+  io: Io,
+  target: string,
+  flags: ProjectFlags & { color: boolean },
+  nothing: string,
+  stops: (a: Analysed) => boolean = (a) => hasErrors(a.diagnostics),
+): (Analysed & { project: NonNullable<Analysed['project']> }) | number {
+  const status = progress(io, flags.quiet);
+  const a = analyse(io, target, flags, status);
+  status.done();
+  if (!a.project || stops(a)) {
+    const failed = report(io, a.diagnostics, flags);
+    if (a.project) io.stderr.write(`dtors: ${nothing}; fix the errors above\n`);
+    return failed;
+  }
+  return a as Analysed & { project: NonNullable<Analysed['project']> };
 }
 
 /**

@@ -4,7 +4,7 @@ import type { Level, Ratings } from '../../agree/alpha.js';
 import type { Unit } from '../../agree/coded.js';
 import type { StatView } from '../../stats/types.js';
 import { addProjectOptions, UsageError, type ProjectFlags } from '../options.js';
-import { progress, shownPath, type Io } from '../output.js';
+import { shownPath, type Io } from '../output.js';
 
 interface Flags extends ProjectFlags {
   unit: Unit;
@@ -70,7 +70,7 @@ function positive(v: string): number {
 async function runAgree(io: Io, target: string, flags: Flags): Promise<number> {
   if (Boolean(flags.a) !== Boolean(flags.b)) throw new UsageError('--a and --b go together: the two annotation files to compare');
   if (flags.ratings && (flags.a || flags.ratingsOut)) throw new UsageError('--ratings reads reliability data on its own; it does not combine with --a, --b or --ratings-out');
-  const [{ analyse, report }, { hasErrors, error }, { emitView }, agreeReport] = await Promise.all([
+  const [{ analyseOrStop, report }, { error }, { emitView }, agreeReport] = await Promise.all([
     import('../common.js'),
     import('../../model/diagnostics.js'),
     import('../views.js'),
@@ -89,14 +89,8 @@ async function runAgree(io: Io, target: string, flags: Flags): Promise<number> {
     }
     view = agreeReport.ratingsView(read.coders, read.ratings, flags.level, boot);
   } else {
-    const status = progress(io, flags.quiet);
-    const a = analyse(io, target, flags, status);
-    status.done();
-    if (!a.project || hasErrors(a.diagnostics)) {
-      const failed = report(io, a.diagnostics, flags);
-      if (a.project) io.stderr.write('dtors: no agreement computed; fix the errors above\n');
-      return failed;
-    }
+    const a = analyseOrStop(io, target, flags, 'no agreement computed');
+    if (typeof a === 'number') return a;
     report(io, a.diagnostics, flags);
     const project = a.project;
     let coderOf = (x: { coder?: string }) => x.coder;

@@ -78,16 +78,11 @@ async function runChart(io: Io, target: string, flags: Flags): Promise<number> {
   const where = parseWhere(flags.where);
 
   // Loaded here, not at the top, so that `dtors --version` and `--help` start fast.
-  const [{ analyse, report, writeLock, writeOrReport }, { buildMatrices, checkOptions }, { buildManifest, MANIFEST, manifestChanges, manifestOutputs }, { renderFiles, renderStdout }, { error, hasErrors, warning }] =
+  const [{ analyseOrStop, report, writeLock, writeOrReport }, { buildMatrices, checkOptions }, { buildManifest, MANIFEST, manifestChanges, manifestOutputs }, { renderFiles, renderStdout }, { error, warning }] =
     await Promise.all([import('../common.js'), import('../../chart/chart.js'), import('../../render/manifest.js'), import('../../render/outputs.js'), import('../../model/diagnostics.js')]);
+  const a = analyseOrStop(io, target, flags, 'no charts written');
+  if (typeof a === 'number') return a;
   const status = progress(io, flags.quiet);
-  const a = analyse(io, target, flags, status);
-  status.done();
-  if (!a.project || hasErrors(a.diagnostics)) {
-    const failed = report(io, a.diagnostics, flags);
-    if (a.project) io.stderr.write('dtors: no charts written; fix the errors above\n');
-    return failed;
-  }
   const project = a.project;
   const d = project.chart;
   // An attribute named twice is one column (and one sort key), not two of the same name.

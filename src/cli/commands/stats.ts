@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { StatView } from '../../stats/types.js';
 import { addProjectOptions, collect, parseWhere, repeat, UsageError, type ProjectFlags } from '../options.js';
-import { progress, type Io } from '../output.js';
+import type { Io } from '../output.js';
 
 interface Flags extends ProjectFlags {
   format: 'markdown' | 'csv' | 'json';
@@ -73,21 +73,14 @@ async function runStats(io: Io, args: string[], flags: Flags): Promise<number> {
   if (flags.svg && !PICTURED.includes(view)) throw new UsageError(`--svg draws presence, coverage and compare, not ${view}`);
   const where = parseWhere(flags.where);
 
-  const [{ analyse, report }, { checkOptions }, { makeScope }, { hasErrors }, { emitView }] = await Promise.all([
+  const [{ analyseOrStop, report }, { checkOptions }, { makeScope }, { emitView }] = await Promise.all([
     import('../common.js'),
     import('../../chart/chart.js'),
     import('../../stats/scope.js'),
-    import('../../model/diagnostics.js'),
     import('../views.js'),
   ]);
-  const status = progress(io, flags.quiet);
-  const a = analyse(io, target, flags, status);
-  status.done();
-  if (!a.project || hasErrors(a.diagnostics)) {
-    const failed = report(io, a.diagnostics, flags);
-    if (a.project) io.stderr.write('dtors: no statistics; fix the errors above\n');
-    return failed;
-  }
+  const a = analyseOrStop(io, target, flags, 'no statistics');
+  if (typeof a === 'number') return a;
   const project = a.project;
   const themes = flags.theme ? [...new Set(flags.theme)] : undefined;
   const problems = checkOptions(project, { sort: [], attributes: flags.by ? [flags.by] : [], quotes: 'none', interviewer: true, themes, where: [...where], coders: flags.coder });
