@@ -32,7 +32,7 @@ export function statsCommand(io: Io, done: (code: number) => void): Command {
         '(sub-themes by group of cases).',
     )
     .usage('[options] [project] <view>')
-    .argument('<args...>', 'the project folder (optional, default .) and the view')
+    .argument('<view...>', 'the view (codes, presence, coverage, cooccur, compare), after the project folder if one is given (default .)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['markdown', 'csv', 'json']).default('markdown'))
     .option('-o, --out <file>', 'write the table to FILE instead of stdout')
     .option('--svg <file>', 'presence, coverage, compare: also draw the heatmap as a standalone SVG file')
