@@ -203,7 +203,7 @@ export const ANCHOR_PROBLEMS = new Set(['quote-not-found', 'quote-outside-lines'
 export async function writeOrReport(
   io: Io,
   dir: string,
-  files: { name: string; content: string }[],
+  files: { name: string; content: string | Uint8Array }[],
   flags: { color: boolean; quiet?: boolean },
   unchanged: string,
   remove: string[] = [],

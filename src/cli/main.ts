@@ -12,10 +12,24 @@ export async function main(argv: string[], io?: Io): Promise<number> {
     (io?.stdout ?? process.stdout).write(`${VERSION}\n`);
     return 0;
   }
-  const [{ Command, CommanderError }, { agreeCommand }, { chartCommand }, { initCommand }, { reanchorCommand }, { statsCommand }, { validateCommand }, { processIo }, { UsageError }] = await Promise.all([
+  const [
+    { Command, CommanderError },
+    { agreeCommand },
+    { chartCommand },
+    { exportCommand },
+    { importCommand },
+    { initCommand },
+    { reanchorCommand },
+    { statsCommand },
+    { validateCommand },
+    { processIo },
+    { UsageError },
+  ] = await Promise.all([
     import('commander'),
     import('./commands/agree.js'),
     import('./commands/chart.js'),
+    import('./commands/export.js'),
+    import('./commands/import.js'),
     import('./commands/init.js'),
     import('./commands/reanchor.js'),
     import('./commands/stats.js'),
@@ -46,12 +60,14 @@ Examples:
   dtors reanchor study --dry-run   after transcript edits: where the coding has to move
   dtors stats study coverage       the charting audit: what is coded, summarised, left uncoded
   dtors agree study                how far two coders agree, code by code
+  dtors import nvivo.qdpx --to s   a project from NVivo, ATLAS.ti, MAXQDA or QualCoder (REFI-QDA)
+  dtors export study --to s.qdpx   the project for those programs
 
 Docs: README.md and docs/ (formats, commands, every diagnostic code in docs/errors.md).`,
     );
   const writeOut = (s: string) => io.stdout.write(s);
   const writeErr = (s: string) => io.stderr.write(s);
-  for (const cmd of [initCommand(io, done), validateCommand(io, done), chartCommand(io, done), statsCommand(io, done), agreeCommand(io, done), reanchorCommand(io, done)]) program.addCommand(cmd);
+  for (const cmd of [initCommand(io, done), validateCommand(io, done), chartCommand(io, done), statsCommand(io, done), agreeCommand(io, done), reanchorCommand(io, done), importCommand(io, done), exportCommand(io, done)]) program.addCommand(cmd);
   const configure = (c: InstanceType<typeof Command>) => {
     // Usage errors read like every other message of dtors: `dtors: error: …`.
     c.exitOverride().configureOutput({ writeOut, writeErr, outputError: (s, write) => write(`dtors: ${s}`) });

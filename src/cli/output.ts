@@ -6,7 +6,7 @@ import { holdingInterrupts, Interrupted } from './interrupt.js';
 
 /** The streams and environment a command runs against: the real process, or a test's buffers. */
 export interface Io {
-  stdout: { write(s: string): unknown };
+  stdout: { write(s: string | Uint8Array): unknown };
   stderr: { write(s: string): unknown };
   cwd: string;
   env: Record<string, string | undefined>;
@@ -79,7 +79,7 @@ export function makeFolder(dir: string): void {
  * are let in between files; one that comes removes what was staged and throws Interrupted. Files in
  * `remove` (outputs a previous run made that this one no longer makes) are deleted last.
  */
-export async function writeFilesAtomic(dir: string, files: { name: string; content: string }[], remove: string[] = []): Promise<void> {
+export async function writeFilesAtomic(dir: string, files: { name: string; content: string | Uint8Array }[], remove: string[] = []): Promise<void> {
   // Two files of one name would share a temporary file: a bug in the caller, not in the user's input.
   const names = new Set(files.map((f) => f.name));
   if (names.size !== files.length) throw new Error(`two output files have the same name: ${files.map((f) => f.name).find((n, i, all) => all.indexOf(n) !== i)}`);

@@ -1,0 +1,222 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { zipSync } from 'fflate';
+import { parse as parseYaml } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { openRefi } from '../../src/refi/archive.js';
+import { refiToProject, type ImportResult } from '../../src/refi/toProject.js';
+import type { Unit } from '../../src/refi/offsets.js';
+import { ROOT, tempDir } from '../helpers.js';
+
+const REAL = join(ROOT, '..', 'shared', 'fixtures', 'refi', 'real');
+const haveReal = existsSync(REAL);
+const enc = (s: string) => new TextEncoder().encode(s);
+
+async function importBytes(bytes: Uint8Array, offsets?: Unit): Promise<ImportResult & { opened: Awaited<ReturnType<typeof openRefi>> }> {
+  const opened = await openRefi(bytes, 'test.qdpx');
+  expect(opened.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  return { opened, ...refiToProject(opened.project!, opened.texts, opened.noteTexts, { from: 'test.qdpx', xmlFile: opened.xmlFile, offsets }) };
+}
+
+const file = (r: ImportResult, name: string) => r.files.find((f) => f.name === name)?.content;
+const rows = (r: ImportResult, name: string) => parseCsv(file(r, name)!, { columns: true }) as Record<string, string>[];
+
+/** A project as a Windows program writes it: CRLF and a BOM in the source, UTF-16 offsets, `Sources/`, no internal://. */
+const TEXT = '\ufeffINT: How did you start? 😀\r\nRESP: The DIP worker came to the cell.\r\nRESP: Methadone helps; the keyworker listens.\r\n';
+function utf16Crlf(word: string): [number, number] {
+  const raw = TEXT.slice(1);
+  const i = raw.indexOf(word);
+  return [i, i + word.length];
+}
+
+function quirkyProject(): Uint8Array {
+  const [a1, b1] = utf16Crlf('The DIP worker came to the cell.');
+  const [a2, b2] = utf16Crlf('Methadone helps');
+  const [a3, b3] = utf16Crlf('the keyworker listens');
+  const qde = `<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="Quirky study" origin="Some QDA 1.0">
+  <Users><User guid="{AAAAAAAA-0000-0000-0000-000000000001}" name="Ann Coder"/></Users>
+  <CodeBook><Codes>
+    <Code guid="00000000-0000-0000-0000-0000000000c1" name="Needs::Scripts" isCodable="true"/>
+    <Code guid="00000000-0000-0000-0000-0000000000c2" name="Needs::Support" isCodable="true"><Description>Talk and keywork</Description></Code>
+    <Code guid="00000000-0000-0000-0000-0000000000c3" name="Routes" isCodable="true"/>
+  </Codes></CodeBook>
+  <Variables><Variable guid="00000000-0000-0000-0000-0000000000f1" name="route" typeOfVariable="Text"/><Variable guid="00000000-0000-0000-0000-0000000000f2" name="Code" typeOfVariable="Integer"/></Variables>
+  <Cases>
+    <Case guid="00000000-0000-0000-0000-0000000000e1">
+      <VariableValue><VariableRef targetGUID="00000000-0000-0000-0000-0000000000f1"/><TextValue>criminal justice</TextValue></VariableValue>
+      <VariableValue><VariableRef targetGUID="00000000-0000-0000-0000-0000000000f2"/><IntegerValue>7</IntegerValue></VariableValue>
+      <SourceRef targetGUID="00000000-0000-0000-0000-0000000000a1"/>
+    </Case>
+  </Cases>
+  <Sources>
+    <TextSource guid="00000000-0000-0000-0000-0000000000a1" name="P01 baseline.docx" plainTextPath="a1.txt">
+      <PlainTextSelection guid="00000000-0000-0000-0000-0000000000b1" startPosition="${a1}" endPosition="${b1 + 2}" creatingUser="aaaaaaaa-0000-0000-0000-000000000001">
+        <Description>DIP worker in the cell</Description>
+        <Coding guid="00000000-0000-0000-0000-0000000000d1"><CodeRef targetGUID="00000000-0000-0000-0000-0000000000c3"/></Coding>
+        <NoteRef targetGUID="00000000-0000-0000-0000-000000000011"/>
+      </PlainTextSelection>
+      <PlainTextSelection guid="00000000-0000-0000-0000-0000000000b2" startPosition="${a2}" endPosition="${b2}">
+        <Coding guid="00000000-0000-0000-0000-0000000000d2" creatingUser="aaaaaaaa-0000-0000-0000-000000000001"><CodeRef targetGUID="00000000-0000-0000-0000-0000000000c1"/></Coding>
+        <Coding guid="00000000-0000-0000-0000-0000000000d3"><CodeRef targetGUID="00000000-0000-0000-0000-0000000000c9"/></Coding>
+      </PlainTextSelection>
+      <PlainTextSelection guid="00000000-0000-0000-0000-0000000000b3" startPosition="${a3}" endPosition="${b3}">
+        <Coding guid="00000000-0000-0000-0000-0000000000d4"><CodeRef targetGUID="00000000-0000-0000-0000-0000000000c2"/></Coding>
+      </PlainTextSelection>
+    </TextSource>
+    <TextSource guid="00000000-0000-0000-0000-0000000000a2" name="Field notes">
+      <PlainTextContent>Notes written on the day.</PlainTextContent>
+      <Coding guid="00000000-0000-0000-0000-0000000000d5"><CodeRef targetGUID="00000000-0000-0000-0000-0000000000c3"/></Coding>
+    </TextSource>
+    <PictureSource guid="00000000-0000-0000-0000-0000000000a3" name="Map of the area" path="internal://map.png">
+      <PictureSelection guid="00000000-0000-0000-0000-0000000000b4" firstX="1" firstY="1" secondX="5" secondY="5">
+        <Coding guid="00000000-0000-0000-0000-0000000000d6"><CodeRef targetGUID="00000000-0000-0000-0000-0000000000c3"/></Coding>
+      </PictureSelection>
+    </PictureSource>
+  </Sources>
+  <Notes>
+    <Note guid="00000000-0000-0000-0000-000000000011" name="memo"><PlainTextContent>Check against the custody record</PlainTextContent></Note>
+    <Note guid="00000000-0000-0000-0000-000000000012" name="project memo"><PlainTextContent>Overall impressions</PlainTextContent></Note>
+  </Notes>
+  <Links/>
+  <Sets/>
+</Project>`;
+  return zipSync({ 'Quirky Study.qde': enc(qde), 'Sources/a1.txt': enc(TEXT), 'Sources/map.png': new Uint8Array([0x89, 0x50]) });
+}
+
+describe('importing a project with real exporters\' quirks', () => {
+  it('finds an inner .qde of another name, Sources/ and paths without internal://', async () => {
+    const r = await importBytes(quirkyProject());
+    expect(r.opened.xmlFile).toBe('test.qdpx!/Quirky Study.qde');
+    expect(file(r, 'transcripts/P01-baseline.txt')).toBe('INT: How did you start? 😀\nRESP: The DIP worker came to the cell.\nRESP: Methadone helps; the keyworker listens.\n');
+    expect(file(r, 'transcripts/Field-notes.txt')).toBe('Notes written on the day.');
+  });
+
+  it('reads UTF-16 offsets with CRLF as 2 and puts every passage on its words', async () => {
+    const r = await importBytes(quirkyProject());
+    expect(r.report.reading!.chosen).toEqual({ unit: 'utf16', crlfTwo: true });
+    const a = rows(r, 'annotations/imported.csv');
+    expect(a.map((x) => [x.transcript, x.code, x.lines, x.quote])).toEqual([
+      ['P01-baseline', '2', '2', 'The DIP worker came to the cell.'],
+      ['P01-baseline', '1.1', '3', 'Methadone helps'],
+      ['P01-baseline', '1.2', '3', 'the keyworker listens'],
+      ['Field-notes', '2', '1-1', ''],
+    ]);
+    // The selection ran on over the line end: the passage is the words.
+    expect(a[0]).toMatchObject({ summary: 'DIP worker in the cell', note: 'Check against the custody record', coder: 'Ann Coder' });
+    expect(a[1].coder).toBe('Ann Coder');
+  });
+
+  it('reads the same selections as code points when told to, and says so', async () => {
+    const r = await importBytes(quirkyProject(), 'codepoints');
+    expect(r.report.reading!.chosen.unit).toBe('codepoints');
+    expect(r.report.reading!.forced).toBe(true);
+    // One astral character before them: each passage is one character off.
+    expect(rows(r, 'annotations/imported.csv')[1].quote).not.toBe('Methadone helps');
+  });
+
+  it('splits names with :: into a hierarchy, numbering the codes', async () => {
+    const r = await importBytes(quirkyProject());
+    expect(parseYaml(file(r, 'frame.yaml')!)).toEqual({
+      title: 'Quirky study',
+      themes: [
+        { id: '1', label: 'Needs', subthemes: [{ id: '1.1', label: 'Scripts' }, { id: '1.2', label: 'Support', description: 'Talk and keywork' }] },
+        { id: '2', label: 'Routes' },
+      ],
+    });
+  });
+
+  it('gives an unnamed case the name of its document, and keeps its variables, a reserved name renamed', async () => {
+    const r = await importBytes(quirkyProject());
+    expect(rows(r, 'cases.csv')).toEqual([
+      { case: 'P01-baseline', transcripts: 'P01-baseline', route: 'criminal justice', 'Code (variable)': '7' },
+      { case: 'Field-notes', transcripts: 'Field-notes', route: '', 'Code (variable)': '' },
+    ]);
+  });
+
+  it('lists what it could not carry, and warns of codings to unknown codes', async () => {
+    const r = await importBytes(quirkyProject());
+    const text = file(r, 'import-report.txt')!;
+    expect(text).toMatch(/1 picture source \("Map of the area"\) with 1 coding of regions/);
+    expect(text).toMatch(/1 note \(memos\) not attached/);
+    expect(text).toMatch(/1 coding to codes that are not in the codebook/);
+    expect(text).toMatch(/code names? with "\\" or "::" read as a path/);
+    expect(r.diagnostics.map((d) => [d.code, d.line, d.col])).toEqual([['refi-invalid', 26, 9]]);
+  });
+
+  it('refuses a cut-short archive and malformed XML with a position', async () => {
+    const whole = quirkyProject();
+    const cut = await openRefi(whole.subarray(0, 200), 'cut.qdpx');
+    expect(cut.diagnostics[0]).toMatchObject({ code: 'refi-unreadable' });
+    const bad = await openRefi(zipSync({ 'project.qde': enc('<Project name="x">\n<Users>\n</Project>') }), 'bad.qdpx');
+    expect(bad.diagnostics[0]).toMatchObject({ code: 'refi-malformed', file: 'bad.qdpx!/project.qde', line: 3 });
+  });
+
+  it('refuses a zip that is not a REFI project', async () => {
+    const r = await openRefi(zipSync({ 'word/document.xml': enc('<w/>') }), 'report.docx');
+    expect(r.diagnostics[0].message).toMatch(/no \.qde project file/);
+  });
+});
+
+const realTitle = haveReal ? `real exports (${REAL})` : `real exports: SKIPPED, ${REAL} is absent (a plain clone has no ../shared)`;
+
+describe.skipIf(!haveReal)(realTitle, () => {
+  it('NVivo 12: UTF-16 offsets with CRLF as 2, chosen from the selections, quotes as NVivo showed them', async () => {
+    const opened = await openRefi(join(REAL, 'nvivo12-win_oltas0517.qdpx'), 'nvivo.qdpx');
+    const r = refiToProject(opened.project!, opened.texts, opened.noteTexts, { from: 'nvivo.qdpx', xmlFile: opened.xmlFile });
+    expect(r.report.reading!.chosen).toEqual({ unit: 'utf16', crlfTwo: true });
+    const best = r.report.reading!.scores.find((s) => s.reading.unit === 'utf16' && s.reading.crlfTwo)!;
+    expect(best.fit).toBeGreaterThanOrEqual(300);
+    for (const s of r.report.reading!.scores) if (s !== best) expect(s.fit).toBeLessThan(60);
+    expect(r.report.counts).toMatchObject({ transcripts: 2, passages: 303, themes: 12, codes: 152 });
+    const a = rows(r, 'annotations/imported.csv');
+    // The first selection (start 3137): a comment as it appears in the source, whole words at both ends.
+    expect(a.some((x) => x.quote.startsWith('Senkit nem lehet kötelezni oltásra, ilyet csak ostoba korlát'))).toBe(true);
+    // Far into the text, after hundreds of emoji and line ends, a selection still ends on its emoji.
+    expect(a.some((x) => x.quote.endsWith('És milyen igazad lett!☝️👌👍👍👍'))).toBe(true);
+    // "1. Oltás típusa" keeps its number as its id; "1. Conspiracist ideation" under another theme cannot.
+    const frame = parseYaml(file(r, 'frame.yaml')!);
+    expect(frame.themes[0]).toMatchObject({ id: '1', label: 'Oltás típusa', description: 'COVID vay nem COVID' });
+    const roots = frame.themes.find((t: { label: string }) => t.label === 'Attituderoots');
+    expect(roots.subthemes[0]).toMatchObject({ id: `${roots.id}.1`, label: '1. Conspiracist ideation' });
+  });
+
+  it('ATLAS.ti codebook: a flat codebook whose codes are all in one group each gets the groups as themes', async () => {
+    const opened = await openRefi(join(REAL, 'atlasti-win-23.4.0_codebook.qdc'), 'atlas.qdc');
+    const r = refiToProject(opened.project!, opened.texts, opened.noteTexts, { from: 'atlas.qdc', xmlFile: opened.xmlFile });
+    expect(parseYaml(file(r, 'frame.yaml')!).themes).toEqual([
+      { id: '1', label: 'code group 1', description: 'kategorie 1', subthemes: [{ id: '1.1', label: 'code1', description: 'description' }] },
+    ]);
+    expect(file(r, 'import-report.txt')).toMatch(/set became themes/);
+  });
+
+  it('ATLAS.ti codebook cut short: an error at the end of the file', async () => {
+    const opened = await openRefi(join(REAL, 'atlasti-win-23.4.0_codebook_TRUNCATED.qdc'), 'cut.qdc');
+    expect(opened.project).toBeUndefined();
+    expect(opened.diagnostics).toHaveLength(1);
+    expect(opened.diagnostics[0]).toMatchObject({ code: 'refi-malformed', file: 'cut.qdc', line: 18 });
+  });
+
+  it('Taguette codebook: a backslash in a name is a level of the hierarchy; empty <Sets/> is fine', async () => {
+    const opened = await openRefi(join(REAL, 'taguette_codebook.qdc'), 'taguette.qdc');
+    const r = refiToProject(opened.project!, opened.texts, opened.noteTexts, { from: 'taguette.qdc', xmlFile: opened.xmlFile });
+    expect(parseYaml(file(r, 'frame.yaml')!).themes).toEqual([
+      { id: '1', label: 'interesting', subthemes: [{ id: '1.1', label: 'places' }] },
+      { id: '2', label: 'people' },
+    ]);
+  });
+});
+
+describe('a bare .qde or a codebook', () => {
+  it('imports a codebook as a frame and an empty project', async () => {
+    const dir = tempDir();
+    const p = join(dir, 'c.qdc');
+    writeFileSync(p, '<?xml version="1.0"?><CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code guid="00000000-0000-0000-0000-000000000001" name="2.1 Speed" isCodable="true"/><Code guid="00000000-0000-0000-0000-000000000002" name="Respect" isCodable="true"/></Codes></CodeBook>');
+    const opened = await openRefi(p, 'c.qdc');
+    const r = refiToProject(opened.project!, opened.texts, opened.noteTexts, { from: 'c.qdc', xmlFile: opened.xmlFile });
+    expect(parseYaml(file(r, 'frame.yaml')!).themes).toEqual([{ id: '1', label: 'All codes', description: 'Made by dtors import: the codebook had no hierarchy', subthemes: [{ id: '1.1', label: '2.1 Speed' }, { id: '1.2', label: 'Respect' }] }]);
+    expect(r.report.reading).toBeUndefined();
+    void readFileSync;
+  });
+});
