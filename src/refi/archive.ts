@@ -67,9 +67,9 @@ async function fromZip(source: string | Uint8Array, shown: string): Promise<Open
     zip = await openZip(source);
     const qdes = zip.entries.filter((e) => !e.directory && /\.qde$/i.test(e.name) && !e.name.startsWith('__MACOSX/'));
     // project.qde is what the standard names it; some programs use the project's own name.
-    const qde = qdes.length === 1 ? qdes[0] : (qdes.find((e) => e.name.toLowerCase() === 'project.qde') ?? qdes.find((e) => !e.name.includes('/')));
+    const qde = qdes.length === 1 ? qdes[0] : qdes.find((e) => e.name.toLowerCase() === 'project.qde');
     if (!qde) {
-      const why = qdes.length ? `${qdes.length} .qde files and none at the top named project.qde` : 'no .qde project file';
+      const why = qdes.length ? `${qdes.length} .qde files and none named project.qde` : 'no .qde project file';
       return failOpened('refi-unreadable', `${shown} has ${why}; it is a zip, but not a REFI-QDA project`, shown, 'export the project again as "REFI-QDA project (.qdpx)"');
     }
     const xmlFile = `${shown}!/${qde.name}`;
@@ -106,7 +106,7 @@ async function fromZip(source: string | Uint8Array, shown: string): Promise<Open
     }
     return opened;
   } catch (e) {
-    if (e instanceof ZipProblem) return failOpened(e.kind === 'unsafe' ? 'refi-unsafe' : 'refi-unreadable', `${shown}: ${e.message}`, shown, e.hint);
+    if (e instanceof ZipProblem) return failOpened(e.kind === 'unsafe' ? 'refi-unsafe' : 'refi-unreadable', e.message, shown, e.hint);
     throw e;
   } finally {
     zip?.close();

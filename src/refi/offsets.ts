@@ -31,17 +31,26 @@ export function describeReading(r: Reading): string {
 export class SourceText {
   readonly text: string;
   private readonly hasCrlf: boolean;
+  private readonly hasAstral: boolean;
   private readonly cache = new Map<string, Int32Array>();
 
   constructor(readonly raw: string) {
     this.text = raw.replace(/\r\n?/g, '\n');
     this.hasCrlf = raw.includes('\r\n');
+    this.hasAstral = /[\uD800-\uDBFF]/.test(raw);
+  }
+
+  /**
+   * The reading that gives the same answers as `r` on this text and is cheapest: without astral
+   * characters the units agree, without CRLF the line-end counts do. UTF-16 over LF text is `text` itself.
+   */
+  private effective(r: Reading): string {
+    return `${this.hasAstral ? r.unit : 'utf16'}${this.hasCrlf && r.crlfTwo ? '+crlf' : ''}`;
   }
 
   /** Whether two readings can give different answers on this text (if not, it cannot tell them apart). */
   differs(a: Reading, b: Reading): boolean {
-    const unit = a.unit !== b.unit && /[\uD800-\uDBFF]/.test(this.raw);
-    return unit || (a.crlfTwo !== b.crlfTwo && this.hasCrlf);
+    return this.effective(a) !== this.effective(b);
   }
 
   /**
@@ -49,45 +58,46 @@ export class SourceText {
    * the end or splits a character (half a surrogate pair, or between the CR and LF of a line end).
    */
   toOffset(p: number, r: Reading): number | undefined {
-    const map = this.map(r);
-    if (p < 0 || p >= map.length) return undefined;
+    if (!Number.isInteger(p) || p < 0) return undefined;
+    const key = this.effective(r);
+    if (key === 'utf16') return p <= this.text.length ? p : undefined;
+    const map = this.map(key);
+    if (p >= map.length) return undefined;
     const o = map[p];
     return o < 0 ? undefined : o;
   }
 
-  /** For each position under reading r: the offset in `text`, or -1 where no character boundary is. */
-  private map(r: Reading): Int32Array {
-    const key = `${r.unit}${r.crlfTwo}`;
+  /** For each position under a reading: the offset in `text`, or -1 where no character boundary is. */
+  private map(key: string): Int32Array {
     let m = this.cache.get(key);
     if (m) return m;
-    const src = r.crlfTwo ? this.raw : this.text;
-    const out: number[] = [];
+    const crlfTwo = key.endsWith('+crlf');
+    const utf16 = key.startsWith('utf16');
+    const src = crlfTwo ? this.raw : this.text;
+    const out = new Int32Array(src.length + 1);
+    let n = 0;
     let off = 0;
     for (let i = 0; i < src.length; ) {
       const c = src.charCodeAt(i);
-      const pair = c >= 0xd800 && c <= 0xdbff && i + 1 < src.length && src.charCodeAt(i + 1) >= 0xdc00 && src.charCodeAt(i + 1) <= 0xdfff;
-      if (r.crlfTwo && c === 0x0d && src.charCodeAt(i + 1) === 0x0a) {
+      if (crlfTwo && c === 0x0d && src.charCodeAt(i + 1) === 0x0a) {
         // CR LF is one LF in `text`: a position between them is no boundary.
-        out.push(off, -1);
+        out[n++] = off;
+        out[n++] = -1;
         off += 1;
         i += 2;
-      } else if (!r.crlfTwo && c === 0x0d) {
-        out.push(off);
-        off += 1;
-        i += 1;
-      } else if (pair) {
-        out.push(off);
-        if (r.unit === 'utf16') out.push(-1);
+      } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < src.length && (src.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+        out[n++] = off;
+        if (utf16) out[n++] = -1;
         off += 2;
         i += 2;
       } else {
-        out.push(off);
+        out[n++] = off;
         off += 1;
         i += 1;
       }
     }
-    out.push(off);
-    m = Int32Array.from(out);
+    out[n++] = off;
+    m = out.subarray(0, n);
     this.cache.set(key, m);
     return m;
   }
@@ -113,9 +123,21 @@ export interface Scored {
 export function chooseReading(sources: { text: SourceText; spans: [number, number][] }[], allowed: readonly Reading[] = READINGS): { best: Reading; scores: Scored[]; total: number } {
   const scores: Scored[] = allowed.map((reading) => ({ reading, fit: 0, inside: 0 }));
   let total = 0;
+  const deltas = new Map<Scored, { fit: number; inside: number }>();
   for (const { text, spans } of sources) {
     total += spans.length;
+    // Readings the text cannot tell apart score alike: each distinct one is counted once.
+    const done = new Map<string, Scored>();
     for (const s of scores) {
+      const same = [...done.values()].find((d) => !text.differs(d.reading, s.reading));
+      const before = { fit: s.fit, inside: s.inside };
+      if (same) {
+        const delta = deltas.get(same)!;
+        s.fit += delta.fit;
+        s.inside += delta.inside;
+        continue;
+      }
+      done.set(`${s.reading.unit}${s.reading.crlfTwo}`, s);
       for (const [p, q] of spans) {
         const a = text.toOffset(p, s.reading);
         const b = text.toOffset(q, s.reading);
@@ -123,6 +145,7 @@ export function chooseReading(sources: { text: SourceText; spans: [number, numbe
         s.inside++;
         if (atBoundary(text.text, a) && atBoundary(text.text, b)) s.fit++;
       }
+      deltas.set(s, { fit: s.fit - before.fit, inside: s.inside - before.inside });
     }
   }
   let best = scores[0];

@@ -25,6 +25,7 @@ export interface ImportOptions {
 export type SourceTextResult = { raw: string } | { missing: string };
 
 export interface ImportReport {
+  kind: 'project' | 'codebook';
   from: string;
   origin?: string;
   counts: { transcripts: number; themes: number; codes: number; passages: number; coders: number; cases: number; summaries: number };
@@ -203,9 +204,18 @@ export function refiToProject(p: RefiProject, texts: Map<string, SourceTextResul
   const summaries: { case: string; code: string; summary: string; note?: string; coder?: string }[] = [];
   const usedLinks = new Set<string>();
   const cells = new Set<string>();
+  const linksOf = new Map<string, typeof p.links>();
+  for (const l of p.links) {
+    for (const end of [l.origin, l.target]) {
+      if (!end) continue;
+      const list = linksOf.get(end);
+      if (list) list.push(l);
+      else linksOf.set(end, [l]);
+    }
+  }
   for (const n of p.notes.values()) {
     if (usedNotes.has(n.guid) || n.codes.length !== 1) continue;
-    const links = p.links.filter((l) => (l.origin === n.guid && l.target && caseOfGuid.has(l.target)) || (l.target === n.guid && l.origin && caseOfGuid.has(l.origin)));
+    const links = (linksOf.get(n.guid) ?? []).filter((l) => (l.origin === n.guid && l.target && caseOfGuid.has(l.target)) || (l.target === n.guid && l.origin && caseOfGuid.has(l.origin)));
     const code = codeId.get(n.codes[0]);
     if (links.length !== 1 || !code) continue;
     const l = links[0];
@@ -250,20 +260,16 @@ export function refiToProject(p: RefiProject, texts: Map<string, SourceTextResul
     title: p.name || undefined,
     transcripts: 'transcripts/',
     frame: 'frame.yaml',
-    annotations: ['annotations/imported.csv'],
+    annotations: ['annotations/*.csv'],
   };
   if (caseRows.rows.length) config.cases = 'cases.csv';
   if (summaries.length) config.summaries = 'summaries.csv';
   files.push({ name: 'dtors.yaml', content: `# Imported by dtors import from ${oneLine(opts.from)}${p.origin ? ` (${oneLine(p.origin)})` : ''}; what was not carried is in import-report.txt.\n${yaml(config)}` });
   files.push({ name: 'frame.yaml', content: frameYaml(frameDoc) });
   for (const s of usable) files.push({ name: `transcripts/${transcriptOf.get(s.guid)}.txt`, content: sourceTexts.get(s.guid)!.text });
-  files.push({
-    name: 'annotations/imported.csv',
-    content: csv(
-      rows.map((r) => [r.id ?? '', r.transcript, r.code, r.lines, r.quote ?? '', r.summary ?? '', r.note ?? '', '', r.coder ?? '']),
-      { header: true, columns: ['id', 'transcript', 'code', 'lines', 'quote', 'summary', 'note', 'key', 'coder'] },
-    ),
-  });
+  // A codebook comes without interviews: the folder waits for them (a .md file is not read as one).
+  if (!usable.length) files.push({ name: 'transcripts/README.md', content: 'Put the interview transcripts here, one plain-text file (.txt) per interview; the file name without .txt is its id.\n' });
+  for (const f of annotationFiles(rows)) files.push(f);
   if (caseRows.rows.length) files.push({ name: 'cases.csv', content: csv(caseRows.rows, { header: true, columns: ['case', 'transcripts', ...caseRows.attributes] }) });
   if (summaries.length) {
     files.push({ name: 'summaries.csv', content: csv(summaries.map((x) => [x.case, x.code, x.summary, x.note ?? '', x.coder ?? '']), { header: true, columns: ['case', 'code', 'summary', 'note', 'coder'] }) });
@@ -271,6 +277,7 @@ export function refiToProject(p: RefiProject, texts: Map<string, SourceTextResul
   let codesCount = 0;
   depth.forEach(() => codesCount++);
   const report: ImportReport = {
+    kind: p.kind,
     from: opts.from,
     origin: p.origin,
     counts: { transcripts: usable.length, themes: themes.length, codes: codesCount, passages: rows.length, coders: coders.size, cases: caseRows.rows.length, summaries: summaries.length },
@@ -284,6 +291,47 @@ export function refiToProject(p: RefiProject, texts: Map<string, SourceTextResul
   function toNode(c: RefiCode): Node {
     return { guid: c.guid, name: c.name, codable: c.codable, description: c.description, children: c.children.map(toNode), line: c.line, col: c.col };
   }
+}
+
+/** Below the 16 MB a CSV file may have, with room for hand edits. */
+const CSV_CHUNK = 8 * 1024 * 1024;
+const ANNOTATION_COLUMNS = ['id', 'transcript', 'code', 'lines', 'quote', 'summary', 'note', 'key', 'coder'];
+
+/**
+ * The coding, one file per coder (what `dtors agree --a/--b` compares), `imported.csv` for codings
+ * without a user; a coder's file is split into numbered parts where it would pass 8 MB.
+ */
+function annotationFiles(rows: { id?: string; transcript: string; code: string; lines: string; quote?: string; summary?: string; note?: string; coder?: string }[]): { name: string; content: string }[] {
+  const byCoder = new Map<string, typeof rows>();
+  for (const r of rows) {
+    const k = r.coder ?? '';
+    const list = byCoder.get(k);
+    if (list) list.push(r);
+    else byCoder.set(k, [r]);
+  }
+  if (!byCoder.size) byCoder.set('', []);
+  const taken = new Set<string>();
+  const out: { name: string; content: string }[] = [];
+  for (const [coder, list] of byCoder) {
+    const base = unique(coder ? fileId(coder) || 'coder' : 'imported', taken);
+    const cells = list.map((r) => [r.id ?? '', r.transcript, r.code, r.lines, r.quote ?? '', r.summary ?? '', r.note ?? '', '', r.coder ?? '']);
+    const parts: string[][][] = [[]];
+    let size = 0;
+    for (const c of cells) {
+      const bytes = c.reduce((n, x) => n + Buffer.byteLength(x) + 3, 1);
+      if (size + bytes > CSV_CHUNK && parts[parts.length - 1].length) {
+        parts.push([]);
+        size = 0;
+      }
+      parts[parts.length - 1].push(c);
+      size += bytes;
+    }
+    parts.forEach((part, i) => {
+      const name = parts.length === 1 ? base : `${base}-${String(i + 1).padStart(3, '0')}`;
+      out.push({ name: `annotations/${name}.csv`, content: csv(part, { header: true, columns: ANNOTATION_COLUMNS }) });
+    });
+  }
+  return out;
 }
 
 /**
@@ -484,10 +532,13 @@ function casesOf(
 function reportText(r: ImportReport): string {
   const c = r.counts;
   const lines = [`Imported from ${oneLine(r.from)}${r.origin ? ` (made by ${oneLine(r.origin)})` : ''}:`];
-  lines.push(`  ${c.transcripts} transcript${s(c.transcripts)}, ${c.codes} code${s(c.codes)} in ${c.themes} theme${s(c.themes)}, ${c.passages} coded passage${s(c.passages)} by ${c.coders} coder${s(c.coders)}, ${c.cases} case${s(c.cases)}, ${c.summaries} cell summar${c.summaries === 1 ? 'y' : 'ies'}`);
+  if (r.kind === 'codebook') lines.push(`  a codebook: ${c.codes} code${s(c.codes)} in ${c.themes} theme${s(c.themes)}`);
+  else lines.push(`  ${c.transcripts} transcript${s(c.transcripts)}, ${c.codes} code${s(c.codes)} in ${c.themes} theme${s(c.themes)}, ${c.passages} coded passage${s(c.passages)} by ${c.coders} coder${s(c.coders)}, ${c.cases} case${s(c.cases)}, ${c.summaries} cell summar${c.summaries === 1 ? 'y' : 'ies'}`);
   if (r.reading && r.reading.selections) {
     const best = r.reading.scores.find((x) => x.reading === r.reading!.chosen)!;
-    const others = r.reading.scores.filter((x) => x !== best).map((x) => `${describeReading(x.reading)}: ${x.fit}`).join('; ');
+    const rest = r.reading.scores.filter((x) => x !== best);
+    // Without emoji or CRLF in the sources every reading gives the same positions.
+    const others = rest.every((x) => x.fit === best.fit && x.inside === best.inside) ? 'the other readings give the same positions on these texts' : rest.map((x) => `${describeReading(x.reading)}: ${x.fit}`).join('; ');
     lines.push(
       `  selection offsets read as ${describeReading(r.reading.chosen)}${r.reading.forced ? ' (unit as asked)' : ''}: ${best.fit} of ${r.reading.selections} selections fall on word boundaries${others ? ` (${others})` : ''}`,
     );

@@ -78,7 +78,11 @@ export function parseXml(text: string): XmlElement {
   parser.on('closetag', () => {
     stack.pop();
   });
-  parser.on('error', (e: Error) => fail('malformed', e.message.replace(/^(?:[^:]*:)?\d+:\d+: /, '')));
+  parser.on('error', (e: Error) => {
+    const m = e.message.replace(/^(?:[^:]*:)?\d+:\d+: /, '');
+    const unclosed = /^unclosed tag: (.*)$/.exec(m);
+    fail('malformed', unclosed ? `the XML ends before <${unclosed[1]}> is closed` : m);
+  });
   parser.write(text).close();
   if (!root) fail('malformed', 'no root element');
   return root!;

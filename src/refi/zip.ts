@@ -11,7 +11,8 @@ import yauzl from 'yauzl';
 
 /** The caps an archive must keep to. Each is far above a real project (docs/limits.md). */
 export const ZIP_LIMITS = {
-  entries: 100_000,
+  /** Sources (at most 10,000 transcripts) with their rich-text twins and media: 50,000 is ample. */
+  entries: 50_000,
   /** The project file (.qde): the largest real one seen is a few MB; XML of 100,000 passages is ~60 MB. */
   qdeBytes: 256 * 1024 * 1024,
   /** One text source, as for a transcript. */

@@ -1,11 +1,32 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { BIN, copyProject, EXAMPLE, ROOT, runBinary, runInProcess, tempDir } from '../helpers.js';
 
 const NVIVO = join(ROOT, '..', 'shared', 'fixtures', 'refi', 'real', 'nvivo12-win_oltas0517.qdpx');
 const haveNvivo = existsSync(NVIVO);
+const enc = (s: string) => new TextEncoder().encode(s);
+const QDE = '<?xml version="1.0"?>\n<Project xmlns="urn:QDA-XML:project:1.0" name="p"><CodeBook><Codes><Code guid="00000000-0000-0000-0000-000000000001" name="A" isCodable="true"/></Codes></CodeBook></Project>\n';
+
+/** Hostile archives: each must be refused with its code, exit 1, and nothing written. */
+const HOSTILE: [string, () => Uint8Array, string, RegExp][] = [
+  ['a path that climbs out of the archive (zip slip)', () => zipSync({ 'project.qde': enc(QDE), '../../../tmp/evil.txt': enc('x') }), 'refi-unsafe', /outside itself/],
+  ['an absolute path', () => zipSync({ 'project.qde': enc(QDE), '/etc/cron.d/evil': enc('x') }), 'refi-unsafe', /outside itself/],
+  ['a zip bomb: 50 MB of zeros in a 50 KB entry', () => zipSync({ 'project.qde': new Uint8Array(50 * 1024 * 1024) }, { level: 9 }), 'refi-unsafe', /zip bomb/],
+  ['50,001 entries', () => {
+    const files: Record<string, Uint8Array> = { 'project.qde': enc(QDE) };
+    for (let i = 0; i < 50_000; i++) files[`sources/${i}.txt`] = new Uint8Array(0);
+    return zipSync(files, { level: 0 });
+  }, 'refi-unsafe', /50001 entries/],
+  ['entity expansion (billion laughs)', () => zipSync({ 'project.qde': enc('<?xml version="1.0"?>\n<!DOCTYPE p [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>\n<Project name="&b;"/>') }), 'refi-unsafe', /DOCTYPE/],
+  ['an external entity (XXE)', () => zipSync({ 'project.qde': enc('<?xml version="1.0"?>\n<!DOCTYPE p [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n<Project name="&x;"/>') }), 'refi-unsafe', /DOCTYPE/],
+  ['a 1 MB attribute', () => zipSync({ 'project.qde': enc(`<Project name="${'x'.repeat(1 << 20)}"/>`) }, { level: 0 }), 'refi-unsafe', /characters long/],
+  ['a .qde cut short', () => zipSync({ 'project.qde': enc(QDE.slice(0, 120)) }), 'refi-malformed', /ends before <Codes> is closed/],
+  ['a .qde that is not XML at all', () => zipSync({ 'project.qde': enc('{"json": true}') }), 'refi-malformed', /./],
+  ['two .qde files, neither project.qde', () => zipSync({ 'a.qde': enc(QDE), 'b.qde': enc(QDE) }), 'refi-unreadable', /2 \.qde files/],
+];
 
 describe('dtors export', () => {
   it('writes a .qdpx, and leaves it untouched when run again on the same project', async () => {
@@ -80,6 +101,27 @@ describe('dtors import', () => {
     expect(bad.stderr).not.toMatch(/at .*\.js:\d+/);
     expect(existsSync(join(dir, 'new'))).toBe(false);
     expect(readdirSync(dir).sort()).toEqual(['broken.qdpx', 'keep.txt']);
+  });
+
+  it.each(HOSTILE)('refuses %s', async (_, make, code, message) => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'in.qdpx'), make());
+    const r = await runInProcess(['import', 'in.qdpx', '--to', 'out'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`^in\\.qdpx(!/[^:]+)?(:\\d+:\\d+)?: error ${code}: `, 'm'));
+    expect(r.stderr).toMatch(message);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+    expect(existsSync('/tmp/evil.txt')).toBe(false);
+  });
+
+  it('imports a codebook as a frame waiting for transcripts', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'c.qdc'), '<?xml version="1.0"?><CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code guid="00000000-0000-0000-0000-000000000001" name="Needs" isCodable="true"><Code guid="00000000-0000-0000-0000-000000000002" name="Scripts" isCodable="true"/></Code></Codes></CodeBook>');
+    const r = runBinary(['import', 'c.qdc', '--to', 'frame-only'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/a codebook: 2 codes in 1 theme/);
+    expect(r.stderr).toMatch(/add transcripts to frame-only\/transcripts\//);
+    expect(readFileSync(join(dir, 'frame-only', 'frame.yaml'), 'utf8')).toBe('title: Imported codebook\nthemes:\n  - id: "1"\n    label: Needs\n    subthemes:\n      - id: "1.1"\n        label: Scripts\n');
   });
 
   it('says which file is missing', () => {

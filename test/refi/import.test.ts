@@ -21,6 +21,8 @@ async function importBytes(bytes: Uint8Array, offsets?: Unit): Promise<ImportRes
 
 const file = (r: ImportResult, name: string) => r.files.find((f) => f.name === name)?.content;
 const rows = (r: ImportResult, name: string) => parseCsv(file(r, name)!, { columns: true }) as Record<string, string>[];
+/** Every annotation row, file by file. */
+const coded = (r: ImportResult) => r.files.filter((f) => f.name.startsWith('annotations/')).flatMap((f) => rows(r, f.name));
 
 /** A project as a Windows program writes it: CRLF and a BOM in the source, UTF-16 offsets, `Sources/`, no internal://. */
 const TEXT = '\ufeffINT: How did you start? 😀\r\nRESP: The DIP worker came to the cell.\r\nRESP: Methadone helps; the keyworker listens.\r\n';
@@ -96,7 +98,8 @@ describe('importing a project with real exporters\' quirks', () => {
   it('reads UTF-16 offsets with CRLF as 2 and puts every passage on its words', async () => {
     const r = await importBytes(quirkyProject());
     expect(r.report.reading!.chosen).toEqual({ unit: 'utf16', crlfTwo: true });
-    const a = rows(r, 'annotations/imported.csv');
+    expect(r.files.filter((f) => f.name.startsWith('annotations/')).map((f) => f.name)).toEqual(['annotations/Ann-Coder.csv', 'annotations/imported.csv']);
+    const a = coded(r);
     expect(a.map((x) => [x.transcript, x.code, x.lines, x.quote])).toEqual([
       ['P01-baseline', '2', '2', 'The DIP worker came to the cell.'],
       ['P01-baseline', '1.1', '3', 'Methadone helps'],
@@ -113,7 +116,7 @@ describe('importing a project with real exporters\' quirks', () => {
     expect(r.report.reading!.chosen.unit).toBe('codepoints');
     expect(r.report.reading!.forced).toBe(true);
     // One astral character before them: each passage is one character off.
-    expect(rows(r, 'annotations/imported.csv')[1].quote).not.toBe('Methadone helps');
+    expect(coded(r)[1].quote).not.toBe('Methadone helps');
   });
 
   it('splits names with :: into a hierarchy, numbering the codes', async () => {
@@ -170,7 +173,7 @@ describe.skipIf(!haveReal)(realTitle, () => {
     expect(best.fit).toBeGreaterThanOrEqual(300);
     for (const s of r.report.reading!.scores) if (s !== best) expect(s.fit).toBeLessThan(60);
     expect(r.report.counts).toMatchObject({ transcripts: 2, passages: 303, themes: 12, codes: 152 });
-    const a = rows(r, 'annotations/imported.csv');
+    const a = coded(r);
     // The first selection (start 3137): a comment as it appears in the source, whole words at both ends.
     expect(a.some((x) => x.quote.startsWith('Senkit nem lehet kötelezni oltásra, ilyet csak ostoba korlát'))).toBe(true);
     // Far into the text, after hundreds of emoji and line ends, a selection still ends on its emoji.

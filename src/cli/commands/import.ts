@@ -68,13 +68,21 @@ async function runImport(io: Io, file: string, flags: Flags): Promise<number> {
   const failed = await writeOrReport(io, target, result.files, { color, quiet: flags.quiet }, `nothing was imported into ${shownPath(io, target)}`);
   if (failed !== undefined) return failed;
   report(io, [...opened.diagnostics, ...result.diagnostics], { color, quiet: flags.quiet });
+  const where = shownPath(io, target);
+  if (opened.project.kind === 'codebook') {
+    if (flags.format === 'json') io.stdout.write(JSON.stringify({ schemaVersion: 1, to: where, ...result.report }, null, 2) + '\n');
+    else if (!flags.quiet) {
+      io.stderr.write(result.files.find((f) => f.name === 'import-report.txt')!.content);
+      io.stderr.write(`dtors: wrote the frame to ${where}/frame.yaml; add transcripts to ${where}/transcripts/ and coding to ${where}/annotations/, then run dtors validate ${where}\n`);
+    }
+    return 0;
+  }
   // The imported project is checked as any other: what the importer made must chart.
   const { analyse } = await import('../common.js');
   const { progress } = await import('../output.js');
   const checked = analyse(io, target, { color }, progress(io, true));
   const errors = checked.diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = checked.diagnostics.length - errors;
-  const where = shownPath(io, target);
   if (flags.format === 'json') {
     io.stdout.write(
       JSON.stringify(
