@@ -166,7 +166,10 @@ function runNode(argv, usageFile) {
   });
 }
 
-/** `runs` runs of a dtors command through child.mjs, each in a fresh temporary folder. */
+/**
+ * `runs` runs of a dtors command through child.mjs, each in a fresh temporary folder. `args` may be a
+ * function of that folder, for commands that write a file or folder of their own there.
+ */
 async function measure(label, args, runs, { outDir = false } = {}) {
   const results = [];
   for (let i = 1; i <= runs; i++) {
@@ -174,7 +177,7 @@ async function measure(label, args, runs, { outDir = false } = {}) {
     try {
       // A folder that does not exist yet, so every run writes all its files as a first run would.
       const out = join(tmp, 'charts');
-      const argv = [...args, ...(outDir ? ['--out', out] : [])];
+      const argv = [...(typeof args === 'function' ? args(tmp) : args), ...(outDir ? ['--out', out] : [])];
       const r = await runNode([CHILD, ...argv], join(tmp, 'rusage.json'));
       if (r.code !== 0) throw new RunFailed(label, [CHILD, ...argv], r);
       if (!r.usage) throw new RunFailed(`${label} (child.mjs recorded no resource usage)`, [CHILD, ...argv], r);
@@ -250,6 +253,12 @@ async function runBenchmark() {
   for (const size of sizes) charts[size] = await measure(`chart ${size}`, ['chart', projects[size].dir], runs, { outDir: true });
   const largest = sizes[sizes.length - 1];
   const validate = await measure(`validate ${largest}`, ['validate', projects[largest].dir], runs);
+  // REFI-QDA: export the largest project, then import that export (import validates what it made).
+  const exported = await measure(`export ${largest}`, (tmp) => ['export', projects[largest].dir, '--to', join(tmp, 'p.qdpx'), '-q'], runs);
+  const qdpx = join(CACHE, `${largest}.qdpx`);
+  const made = spawnSync(process.execPath, [BIN, 'export', projects[largest].dir, '--to', qdpx, '-q'], { encoding: 'utf8' });
+  if (made.status !== 0) throw new RunFailed(`export ${largest}`, [BIN, 'export'], { code: made.status, stderr: made.stderr });
+  const imported = await measure(`import ${largest}`, (tmp) => ['import', qdpx, '--to', join(tmp, 'imported'), '-q'], runs);
 
   const cpu = os.cpus();
   const out = [];
@@ -270,6 +279,8 @@ async function runBenchmark() {
   };
   for (const size of sizes) row('`chart --out`', size, charts[size]);
   row('`validate`', largest, validate);
+  row('`export --to .qdpx`', largest, exported);
+  row('`import .qdpx` (and validate)', largest, imported);
   out.push(`| \`--version\` | - | - | - | - | ${sec(version.median)} | ${sec(version.min)}-${sec(version.max)} | - | - | - |`);
   out.push(`| \`node -e ""\` (baseline) | - | - | - | - | ${sec(baseline.median)} | ${sec(baseline.min)}-${sec(baseline.max)} | - | - | - |`);
   out.push('');

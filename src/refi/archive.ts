@@ -27,18 +27,13 @@ const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 
 /** `shown` is the name the user gave (for messages); `source` the path, or the bytes of stdin. */
 export async function openRefi(source: string | Uint8Array, shown: string): Promise<Opened> {
-  const fail = (code: string, message: string, hint?: string, file = shown): Opened => ({
-    texts: new Map(),
-    noteTexts: new Map(),
-    xmlFile: file,
-    diagnostics: [error(code, message, { path: file }, hint)],
-  });
+  const at = { path: shown };
   let head: Uint8Array;
   if (typeof source === 'string') {
     let size: number;
     try {
       const st = statSync(source);
-      if (st.isDirectory()) return fail('unreadable-file', `${shown} is a folder, not a REFI-QDA file`, 'name a .qdpx project or a .qdc codebook');
+      if (st.isDirectory()) return failed(error('unreadable-file', `${shown} is a folder, not a REFI-QDA file`, at, 'name a .qdpx project or a .qdc codebook'));
       size = st.size;
       head = new Uint8Array(4);
       const fd = openSync(source, 'r');
@@ -48,9 +43,9 @@ export async function openRefi(source: string | Uint8Array, shown: string): Prom
         closeSync(fd);
       }
     } catch (e) {
-      return fail('unreadable-file', `cannot read ${shown}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      return failed(error('unreadable-file', `cannot read ${shown}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, at));
     }
-    if (!isZip(head) && size > ZIP_LIMITS.qdeBytes) return fail('refi-unsafe', `${shown} is ${size} bytes of XML; the cap is ${ZIP_LIMITS.qdeBytes}`);
+    if (!isZip(head) && size > ZIP_LIMITS.qdeBytes) return failed(error('refi-unsafe', `${shown} is ${size} bytes of XML; the cap is ${ZIP_LIMITS.qdeBytes}`, at));
   } else head = source.subarray(0, 4);
   if (isZip(head)) return fromZip(source, shown);
   const bytes = typeof source === 'string' ? readFileSync(source) : source;
@@ -70,7 +65,7 @@ async function fromZip(source: string | Uint8Array, shown: string): Promise<Open
     const qde = qdes.length === 1 ? qdes[0] : qdes.find((e) => e.name.toLowerCase() === 'project.qde');
     if (!qde) {
       const why = qdes.length ? `${qdes.length} .qde files and none named project.qde` : 'no .qde project file';
-      return failOpened('refi-unreadable', `${shown} has ${why}; it is a zip, but not a REFI-QDA project`, shown, 'export the project again as "REFI-QDA project (.qdpx)"');
+      return failed(error('refi-unreadable', `${shown} has ${why}; it is a zip, but not a REFI-QDA project`, { path: shown }, 'export the project again as "REFI-QDA project (.qdpx)"'));
     }
     const xmlFile = `${shown}!/${qde.name}`;
     const opened = fromXml(await zip.read(qde.name, ZIP_LIMITS.qdeBytes), xmlFile);
@@ -84,7 +79,7 @@ async function fromZip(source: string | Uint8Array, shown: string): Promise<Open
       return hit ?? { missing: `its text file ${path} is not in the archive` };
     };
     if (opened.project.sources.length > LIMITS.transcripts) {
-      return failOpened('refi-unsafe', `${shown} has ${opened.project.sources.length} text sources; the cap is ${LIMITS.transcripts}`, shown);
+      return failed(error('refi-unsafe', `${shown} has ${opened.project.sources.length} text sources; the cap is ${LIMITS.transcripts}`, { path: shown }));
     }
     for (const s of opened.project.sources) {
       if (!s.plainTextPath) continue;
@@ -106,7 +101,7 @@ async function fromZip(source: string | Uint8Array, shown: string): Promise<Open
     }
     return opened;
   } catch (e) {
-    if (e instanceof ZipProblem) return failOpened(e.kind === 'unsafe' ? 'refi-unsafe' : 'refi-unreadable', e.message, shown, e.hint);
+    if (e instanceof ZipProblem) return failed(e.kind === 'unsafe' ? error('refi-unsafe', e.message, { path: shown }, e.hint) : error('refi-unreadable', e.message, { path: shown }, e.hint));
     throw e;
   } finally {
     zip?.close();
@@ -115,21 +110,18 @@ async function fromZip(source: string | Uint8Array, shown: string): Promise<Open
 
 function fromXml(bytes: Uint8Array, xmlFile: string): Opened {
   const d = decode(bytes);
-  if (!d.ok) return failOpened('refi-malformed', `${basename(xmlFile)} is not UTF-8 or UTF-16 text (${d.reason})`, xmlFile);
+  if (!d.ok) return failed(error('refi-malformed', `${basename(xmlFile)} is not UTF-8 or UTF-16 text (${d.reason})`, { path: xmlFile }));
   let root;
   try {
     root = parseXml(d.text);
   } catch (e) {
     if (!(e instanceof XmlProblem)) throw e;
-    const code = e.kind === 'unsafe' ? 'refi-unsafe' : 'refi-malformed';
-    return {
-      texts: new Map(),
-      noteTexts: new Map(),
-      xmlFile,
-      diagnostics: [
-        error(code, e.message, { file: xmlFile, line: e.line, col: e.col }, e.kind === 'malformed' ? 'the file is cut short or damaged; export it again from the program that made it' : undefined),
-      ],
-    };
+    const where = { file: xmlFile, line: e.line, col: e.col };
+    return failed(
+      e.kind === 'unsafe'
+        ? error('refi-unsafe', e.message, where)
+        : error('refi-malformed', e.message, where, 'the file is cut short or damaged; export it again from the program that made it'),
+    );
   }
   const r = readRefi(root, xmlFile);
   const texts = new Map<string, SourceTextResult>();
@@ -144,6 +136,6 @@ function fromXml(bytes: Uint8Array, xmlFile: string): Opened {
   return { project: r.project, texts, noteTexts, xmlFile, diagnostics: r.diagnostics };
 }
 
-function failOpened(code: string, message: string, file: string, hint?: string): Opened {
-  return { texts: new Map(), noteTexts: new Map(), xmlFile: file, diagnostics: [error(code, message, { path: file }, hint)] };
+function failed(d: Diagnostic): Opened {
+  return { texts: new Map(), noteTexts: new Map(), xmlFile: d.file ?? '', diagnostics: [d] };
 }

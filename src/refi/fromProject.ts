@@ -54,8 +54,8 @@ export function exportProject(project: Project, segments: Segment[], origin: str
   const keys = lockKeys(project);
   const segmentOf = new Map<number, Segment>(segments.map((s) => [s.annotation.index, s]));
   const coders = [...new Set([...project.annotations.map((a) => a.coder), ...project.summaries.map((s) => s.coder)].filter((c): c is string => !!c))].sort();
-  const user = (c: string | undefined) => (c ? guidFor(`user:${c}`) : undefined);
-  const nodeGuid = (id: string) => guidFor(`code:${id}`);
+  const user = memo((c: string) => guidFor(`user:${c}`));
+  const nodeGuid = memo((id: string) => guidFor(`code:${id}`)) as (id: string) => string;
 
   out.line(0, '<?xml version="1.0" encoding="utf-8"?>');
   out.line(0, `<Project xmlns="${PROJECT_NS}" name="${attr(out.clean(project.title ?? 'dtors project'))}" origin="${attr(origin)}">`);
@@ -240,6 +240,17 @@ class Writer {
   done(): string {
     return this.parts.join('');
   }
+}
+
+/** GUIDs of coders and codes are asked for once per passage: worked out once each. */
+function memo(f: (key: string) => string): (key: string | undefined) => string | undefined {
+  const seen = new Map<string, string>();
+  return (key) => {
+    if (key === undefined || key === '') return undefined;
+    let v = seen.get(key);
+    if (v === undefined) seen.set(key, (v = f(key)));
+    return v;
+  };
 }
 
 function oneLine(s: string): string {

@@ -5,7 +5,7 @@
  * is not a REFI project or codebook at all is refused.
  */
 import type { Diagnostic } from '../model/types.js';
-import { warning } from '../model/diagnostics.js';
+import { error, warning } from '../model/diagnostics.js';
 import { child, children, type XmlElement } from './xml.js';
 
 export interface Located {
@@ -91,6 +91,8 @@ export interface RefiNote extends Located {
   codes: string[];
   user?: string;
   description?: string;
+  /** Selections inside the note (QualCoder's annotations: positions in the source that refers to the note). */
+  spans: number;
 }
 
 export interface RefiLink {
@@ -132,18 +134,7 @@ export function readRefi(root: XmlElement, file: string): { project?: RefiProjec
   const warn = (el: Located, message: string, hint?: string) => diagnostics.push(warning('refi-invalid', message, { file, line: el.line, col: el.col }, hint));
   const kind = root.name === 'Project' ? 'project' : root.name === 'CodeBook' ? 'codebook' : undefined;
   if (!kind) {
-    return {
-      diagnostics: [
-        {
-          severity: 'error',
-          code: 'refi-unreadable',
-          message: `the root element is <${root.name}>, not a REFI-QDA <Project> or <CodeBook>`,
-          file,
-          line: root.line,
-          col: root.col,
-        },
-      ],
-    };
+    return { diagnostics: [error('refi-unreadable', `the root element is <${root.name}>, not a REFI-QDA <Project> or <CodeBook>`, { file, line: root.line, col: root.col })] };
   }
   // ATLAS.ti writes codebook:0:4 (a draft's namespace) in some versions; the content is the same.
   if (root.ns && !/^urn:QDA-XML:(project|codebook):/.test(root.ns)) warn(root, `unexpected namespace "${root.ns}"; reading it as QDA-XML 1.0`);
@@ -181,7 +172,7 @@ export function readRefi(root: XmlElement, file: string): { project?: RefiProjec
     return {
       guid: g,
       name: el.attrs.name,
-      codable: el.attrs.isCodable !== 'false' && el.attrs.isCodable !== '0',
+      codable: !/^\s*(false|0)\s*$/i.test(el.attrs.isCodable ?? ''),
       description: textOf(child(el, 'Description')),
       children: children(el, 'Code').map(readCode).filter((c): c is RefiCode => c !== undefined),
       line: el.line,
@@ -225,6 +216,7 @@ export function readRefi(root: XmlElement, file: string): { project?: RefiProjec
       codes: children(n, 'Coding').map((c) => guid(child(c, 'CodeRef')?.attrs.targetGUID ?? '')),
       user: n.attrs.creatingUser ? guid(n.attrs.creatingUser) : undefined,
       description: textOf(child(n, 'Description')),
+      spans: children(n, 'PlainTextSelection').length,
       line: n.line,
       col: n.col,
     });

@@ -64,7 +64,27 @@ export function refiToProject(p: RefiProject, texts: Map<string, SourceTextResul
   const at = (el: { line: number; col: number }) => ({ file: opts.xmlFile, line: el.line, col: el.col });
 
   // ---- the frame ----
-  const tree = unflatten(p.codes.map(toNode), adjusted);
+  // NVivo writes its case nodes into the codebook too, with the cases' own GUIDs: coding at one of
+  // them says which case the text belongs to, not what it is about.
+  const caseGuids = new Set(p.cases.map((c) => c.guid));
+  let caseNodes = 0;
+  // A folder (not codable) that held only case nodes goes with them.
+  const withoutCases = (codes: RefiCode[]): RefiCode[] => {
+    const out: RefiCode[] = [];
+    for (const c of codes) {
+      if (caseGuids.has(c.guid)) {
+        caseNodes++;
+        continue;
+      }
+      const kids = withoutCases(c.children);
+      if (!c.codable && c.children.length > 0 && kids.length === 0) continue;
+      out.push({ ...c, children: kids });
+    }
+    return out;
+  };
+  const codebook = withoutCases(p.codes);
+  if (caseNodes) adjusted.push(`${caseNodes} code${s(caseNodes)} that are the project's cases (NVivo case nodes) were read as case membership, not as codes`);
+  const tree = unflatten(codebook.map(toNode), adjusted);
   const themes = themesOf(tree, p, adjusted);
   assignIds(themes);
   const codeId = new Map<string, string>();
@@ -125,11 +145,29 @@ export function refiToProject(p: RefiProject, texts: Map<string, SourceTextResul
     return parts.length ? parts.join('\n\n') : undefined;
   };
   const usedNotes = new Set<string>();
+  const usedLinks = new Set<string>();
+  // Notes linked to a selection (NVivo's annotations) are notes on that passage.
+  const selectionGuids = new Set(usable.flatMap((s) => s.selections.map((x) => x.guid)));
+  const linkedNotes = new Map<string, string[]>();
+  for (const l of p.links) {
+    const [note, sel] = l.origin && p.notes.has(l.origin) ? [l.origin, l.target] : [l.target, l.origin];
+    if (!note || !sel || !p.notes.has(note) || !selectionGuids.has(sel)) continue;
+    linkedNotes.set(sel, [...(linkedNotes.get(sel) ?? []), note]);
+    usedLinks.add(l.guid);
+  }
+  const caseMembers = new Map<string, Set<string>>();
   let unknownCode = 0;
   let outside = 0;
   let blank = 0;
+  let empty = 0;
+  let uncoded = 0;
   let moved = 0;
+  let source = '';
   const codeOf = (c: RefiCoding) => {
+    if (caseGuids.has(c.code)) {
+      caseMembers.set(c.code, (caseMembers.get(c.code) ?? new Set()).add(source));
+      return undefined;
+    }
     const id = codeId.get(c.code);
     if (!id) {
       unknownCode++;
@@ -143,7 +181,17 @@ export function refiToProject(p: RefiProject, texts: Map<string, SourceTextResul
     const transcript = transcriptOf.get(s.guid)!;
     const lineStarts = starts(text);
     let folded: ReturnType<typeof foldText> | undefined;
+    source = s.guid;
     s.selections.forEach((x: RefiSelection, xi) => {
+      // A comment on a place in the text (MAXQDA, ATLAS.ti) codes nothing.
+      if (!x.codings.length) {
+        uncoded++;
+        return;
+      }
+      if (x.start === x.end) {
+        empty++;
+        return;
+      }
       let a = st.toOffset(x.start, reading);
       let b = st.toOffset(x.end, reading);
       if (a === undefined || b === undefined || b < a) {
@@ -164,8 +212,9 @@ export function refiToProject(p: RefiProject, texts: Map<string, SourceTextResul
       folded ??= foldText(text);
       const found = findWithin(folded, quote, lineStarts[first - 1], last < lineStarts.length ? lineStarts[last] : text.length);
       if (!found || found[0] !== a) moved++;
-      const note = noteOf([...x.notes, ...x.codings.flatMap((c) => c.notes)]);
-      [...x.notes, ...x.codings.flatMap((c) => c.notes)].forEach((n) => usedNotes.add(n));
+      const refs = [...x.notes, ...x.codings.flatMap((c) => c.notes), ...(linkedNotes.get(x.guid) ?? [])];
+      const note = noteOf(refs);
+      refs.forEach((n) => usedNotes.add(n));
       for (const c of x.codings) {
         const code = codeOf(c);
         if (!code) continue;
@@ -194,15 +243,18 @@ export function refiToProject(p: RefiProject, texts: Map<string, SourceTextResul
   if (outside) notCarried.push(`${outside} selection${s(outside)} that do not fit their source's text (warnings above)`);
   if (unknownCode) notCarried.push(`${unknownCode} coding${s(unknownCode)} to codes that are not in the codebook`);
   if (blank) adjusted.push(`${blank} selection${s(blank)} of white space only were left out`);
+  if (empty) notCarried.push(`${empty} empty selection${s(empty)} (a position in the text, no words), with their codings and comments`);
+  if (uncoded) notCarried.push(`${uncoded} selection${s(uncoded)} with no code (comments on the text)`);
+  const annotationNotes = [...p.notes.values()].reduce((n, x) => n + x.spans, 0);
+  if (annotationNotes) notCarried.push(`${annotationNotes} note${s(annotationNotes)} on spans of text (annotations)`);
   if (moved) adjusted.push(`${moved} selection${s(moved)} quote words that also occur earlier on the same lines; dtors charts them at the first occurrence (same lines, same words)`);
 
   // ---- cases ----
-  const caseRows = casesOf(p, transcriptOf, notCarried, diagnostics, opts.xmlFile);
+  const caseRows = casesOf(p, transcriptOf, caseMembers, notCarried, diagnostics, opts.xmlFile);
 
   // ---- cell summaries: notes coded at one code and linked to one case ----
   const caseOfGuid = new Map(caseRows.cases.map((c) => [c.guid, c.id]));
   const summaries: { case: string; code: string; summary: string; note?: string; coder?: string }[] = [];
-  const usedLinks = new Set<string>();
   const cells = new Set<string>();
   const linksOf = new Map<string, typeof p.links>();
   for (const l of p.links) {
@@ -466,6 +518,7 @@ function frameYaml(frame: object): string {
 function casesOf(
   p: RefiProject,
   transcriptOf: Map<string, string>,
+  members: Map<string, Set<string>>,
   notCarried: string[],
   diagnostics: Diagnostic[],
   xmlFile: string,
@@ -490,7 +543,7 @@ function casesOf(
   const cases: { guid: string; id: string; transcripts: string[]; values: Map<string, string> }[] = [];
   let twice = 0;
   for (const c of p.cases) {
-    const sources = [...new Set([...c.sources, ...c.selections.map((x) => selectionSource.get(x) ?? '')])].filter((g) => transcriptOf.has(g));
+    const sources = [...new Set([...c.sources, ...c.selections.map((x) => selectionSource.get(x) ?? ''), ...(members.get(c.guid) ?? [])])].filter((g) => transcriptOf.has(g));
     // Some programs write an unnamed case per document only to carry its variables.
     const base = c.name ? caseId(c.name) : sources.length === 1 ? transcriptOf.get(sources[0])! : '';
     const id = unique(base || 'case', taken);

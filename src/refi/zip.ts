@@ -153,7 +153,8 @@ function translate(e: Error): ZipProblem {
  */
 export function writeZip(files: { name: string; data: Uint8Array }[]): Uint8Array {
   const mtime = new Date(2000, 0, 1, 0, 0, 0);
-  const tree: Record<string, [Uint8Array, { level: 6; mtime: Date }]> = {};
-  for (const f of files) tree[f.name] = [f.data, { level: 6, mtime }];
+  // Level 1: on the L project's 57 MB of XML, 1.3 s and 13.3 MB against level 6's 3.2 s and 12.2 MB.
+  const tree: Record<string, [Uint8Array, { level: 1; mtime: Date }]> = {};
+  for (const f of files) tree[f.name] = [f.data, { level: 1, mtime }];
   return zipSync(tree);
 }

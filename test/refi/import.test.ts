@@ -148,6 +148,40 @@ describe('importing a project with real exporters\' quirks', () => {
     expect(r.diagnostics.map((d) => [d.code, d.line, d.col])).toEqual([['refi-invalid', 26, 9]]);
   });
 
+  it('reads NVivo case nodes as case membership, linked notes as passage notes, and counts comments and empty selections', async () => {
+    const g = (n: number) => `00000000-0000-0000-0000-${String(n).padStart(12, '0')}`;
+    const qde = `<Project xmlns="urn:QDA-XML:project:1.0" name="n">
+  <CodeBook><Codes>
+    <Code guid="${g(1)}" name="Needs" isCodable="True"/>
+    <Code guid="${g(2)}" name="Cases" isCodable="False"><Code guid="${g(3)}" name="P01" isCodable="true"/></Code>
+  </Codes></CodeBook>
+  <Cases><Case guid="${g(3)}" name="P01"/></Cases>
+  <Sources><TextSource guid="${g(10)}" name="P01 interview"><PlainTextContent>RESP: I needed a script quickly.</PlainTextContent>
+    <PlainTextSelection guid="${g(20)}" startPosition="6" endPosition="31"><Coding guid="${g(30)}"><CodeRef targetGUID="${g(1)}"/></Coding></PlainTextSelection>
+    <PlainTextSelection guid="${g(21)}" startPosition="0" endPosition="32"><Coding guid="${g(31)}"><CodeRef targetGUID="${g(3)}"/></Coding></PlainTextSelection>
+    <PlainTextSelection guid="${g(22)}" startPosition="8" endPosition="14"><Description>a comment</Description></PlainTextSelection>
+    <PlainTextSelection guid="${g(23)}" startPosition="9" endPosition="9"><Coding guid="${g(32)}"><CodeRef targetGUID="${g(1)}"/></Coding></PlainTextSelection>
+    <NoteRef targetGUID="${g(41)}"/>
+  </TextSource></Sources>
+  <Notes>
+    <Note guid="${g(40)}" name="annotation"><PlainTextContent>Said twice in the interview</PlainTextContent></Note>
+    <Note guid="${g(41)}" name="qualcoder annotation"><PlainTextContent>spans</PlainTextContent><PlainTextSelection guid="${g(42)}" startPosition="2" endPosition="5"/></Note>
+  </Notes>
+  <Links><Link guid="${g(50)}" originGUID="${g(40)}" targetGUID="${g(20)}"/></Links>
+</Project>`;
+    const r = await importBytes(zipSync({ 'project.qde': enc(qde) }));
+    // The folder of case nodes goes with them, leaving a flat codebook.
+    expect(parseYaml(file(r, 'frame.yaml')!).themes).toEqual([{ id: '1', label: 'All codes', description: 'Made by dtors import: the codebook had no hierarchy', subthemes: [{ id: '1.1', label: 'Needs' }] }]);
+    expect(rows(r, 'cases.csv')).toEqual([{ case: 'P01', transcripts: 'P01-interview' }]);
+    expect(coded(r).map((x) => [x.code, x.quote, x.note])).toEqual([['1.1', 'I needed a script quickly', 'Said twice in the interview']]);
+    const report = file(r, 'import-report.txt')!;
+    expect(report).toMatch(/1 code that are the project's cases \(NVivo case nodes\) were read as case membership/);
+    expect(report).toMatch(/1 empty selection \(a position in the text, no words\)/);
+    expect(report).toMatch(/1 selection with no code \(comments on the text\)/);
+    expect(report).toMatch(/1 note on spans of text \(annotations\)/);
+    expect(report).not.toMatch(/link/);
+  });
+
   it('refuses a cut-short archive and malformed XML with a position', async () => {
     const whole = quirkyProject();
     const cut = await openRefi(whole.subarray(0, 200), 'cut.qdpx');
