@@ -128,7 +128,11 @@ function fromXml(bytes: Uint8Array, xmlFile: string): Opened {
   const noteTexts = new Map<string, string>();
   if (r.project) {
     for (const s of r.project.sources) if (s.content !== undefined) texts.set(s.guid, { raw: s.content });
-    for (const s of r.project.sources) if (!s.plainTextPath && s.content === undefined) texts.set(s.guid, { missing: 'it has neither a text file nor text of its own' });
+    for (const s of r.project.sources) {
+      if (s.plainTextPath || s.content !== undefined) continue;
+      // Positions count in the plain text; a .docx's text is not guaranteed to be the same characters.
+      texts.set(s.guid, { missing: s.richTextPath ? `it has only a rich-text file (${s.richTextPath}), no plain text, which the selections' positions count in` : 'it has neither a text file nor text of its own' });
+    }
     // A bare .qde has no archive to find source files in.
     for (const s of r.project.sources) if (s.plainTextPath && s.content === undefined) texts.set(s.guid, { missing: `its text file ${s.plainTextPath} is not here (import the .qdpx, not the bare .qde)` });
     for (const n of r.project.notes.values()) if (n.content !== undefined) noteTexts.set(n.guid, n.content);

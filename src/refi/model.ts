@@ -43,6 +43,7 @@ export interface RefiTextSource extends Located {
   guid: string;
   name?: string;
   plainTextPath?: string;
+  richTextPath?: string;
   /** Inline `PlainTextContent`. */
   content?: string;
   selections: RefiSelection[];
@@ -264,6 +265,7 @@ function readTextSource(s: XmlElement, warn: (el: Located, message: string, hint
     guid: guid(s.attrs.guid ?? ''),
     name: s.attrs.name,
     plainTextPath: s.attrs.plainTextPath,
+    richTextPath: s.attrs.richTextPath,
     content: child(s, 'PlainTextContent')?.text,
     selections,
     codings: codings(s),

@@ -70,6 +70,7 @@ function quirkyProject(): Uint8Array {
     <TextSource guid="00000000-0000-0000-0000-0000000000a2" name="Field notes">
       <PlainTextContent>Notes written on the day.</PlainTextContent>
       <Coding guid="00000000-0000-0000-0000-0000000000d5"><CodeRef targetGUID="00000000-0000-0000-0000-0000000000c3"/></Coding>
+      <VariableValue><VariableRef targetGUID="00000000-0000-0000-0000-0000000000F1"/><TextValue>other</TextValue></VariableValue>
     </TextSource>
     <PictureSource guid="00000000-0000-0000-0000-0000000000a3" name="Map of the area" path="internal://map.png">
       <PictureSelection guid="00000000-0000-0000-0000-0000000000b4" firstX="1" firstY="1" secondX="5" secondY="5">
@@ -83,6 +84,7 @@ function quirkyProject(): Uint8Array {
   </Notes>
   <Links/>
   <Sets/>
+  <Graphs/>
 </Project>`;
   return zipSync({ 'Quirky Study.qde': enc(qde), 'Sources/a1.txt': enc(TEXT), 'Sources/map.png': new Uint8Array([0x89, 0x50]) });
 }
@@ -130,11 +132,12 @@ describe('importing a project with real exporters\' quirks', () => {
     });
   });
 
-  it('gives an unnamed case the name of its document, and keeps its variables, a reserved name renamed', async () => {
+  it('gives an unnamed case the name of its document, keeps its and the documents\' variables, a reserved name renamed', async () => {
     const r = await importBytes(quirkyProject());
     expect(rows(r, 'cases.csv')).toEqual([
       { case: 'P01-baseline', transcripts: 'P01-baseline', route: 'criminal justice', 'Code (variable)': '7' },
-      { case: 'Field-notes', transcripts: 'Field-notes', route: '', 'Code (variable)': '' },
+      // A document variable of a source in no case: the source becomes a case carrying it.
+      { case: 'Field-notes', transcripts: 'Field-notes', route: 'other', 'Code (variable)': '' },
     ]);
   });
 
