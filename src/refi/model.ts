@@ -53,6 +53,8 @@ export interface RefiTextSource extends Located {
   values: RefiValue[];
   /** `pdf` when this is a PDF source's text representation. */
   from?: 'pdf';
+  /** The PDF source's GUID, by which cases and sets name it. */
+  alias?: string;
 }
 
 export interface RefiOtherSource {
@@ -108,7 +110,10 @@ export interface RefiSet {
   name: string;
   description?: string;
   codes: string[];
-  others: number;
+  /** Member sources (document groups). */
+  sources: string[];
+  /** Member notes. */
+  notes: number;
 }
 
 export interface RefiProject {
@@ -200,7 +205,7 @@ export function readRefi(root: XmlElement, file: string): { project?: RefiProjec
     if (s.name === 'TextSource') p.sources.push(readTextSource(s, warn));
     else if (s.name === 'PDFSource') {
       const rep = child(s, 'Representation');
-      if (rep) p.sources.push({ ...readTextSource(rep, warn), name: rep.attrs.name || s.attrs.name, values: values(s), from: 'pdf' });
+      if (rep) p.sources.push({ ...readTextSource(rep, warn), name: s.attrs.name || rep.attrs.name, values: values(s), from: 'pdf', alias: guid(s.attrs.guid ?? '') });
       p.others.push({ kind: 'PDF', guid: guid(s.attrs.guid ?? ''), name: s.attrs.name, codings: countCodings(s, 'PDFSelection') });
     } else if (s.name === 'PictureSource') p.others.push({ kind: 'picture', guid: guid(s.attrs.guid ?? ''), name: s.attrs.name, codings: countCodings(s, 'PictureSelection') });
     else if (s.name === 'AudioSource') p.others.push({ kind: 'audio', guid: guid(s.attrs.guid ?? ''), name: s.attrs.name, codings: countCodings(s, 'AudioSelection') });
@@ -232,7 +237,8 @@ export function readRefi(root: XmlElement, file: string): { project?: RefiProjec
       description: textOf(child(s, 'Description')),
       // A codebook's sets name members by `guid`, a project's by `targetGUID`.
       codes: children(s, 'MemberCode').map((m) => guid(m.attrs.targetGUID ?? m.attrs.guid ?? '')),
-      others: children(s, 'MemberSource').length + children(s, 'MemberNote').length,
+      sources: children(s, 'MemberSource').map((m) => guid(m.attrs.targetGUID ?? '')),
+      notes: children(s, 'MemberNote').length,
     });
   }
   p.graphs = children(child(root, 'Graphs') ?? empty(), 'Graph').length;

@@ -110,7 +110,7 @@ export function refiToProject(p: RefiProject, texts: Map<string, SourceTextResul
   for (const s of p.sources) {
     const got = texts.get(s.guid);
     if (!got || 'missing' in got) {
-      notCarried.push(`source "${s.name ?? s.guid}": ${got && 'missing' in got ? got.missing : 'no text'}, so its ${s.selections.length} selections are not carried`);
+      notCarried.push(`source "${s.name ?? s.guid}": ${got && 'missing' in got ? got.missing : 'no text'}${s.selections.length ? `, so its ${s.selections.length} selection${s.selections.length === 1 ? ' is' : 's are'} not carried` : ''}`);
       continue;
     }
     const id = unique(fileId(s.name ?? '') || 'source', taken);
@@ -298,8 +298,12 @@ export function refiToProject(p: RefiProject, texts: Map<string, SourceTextResul
   if (p.looseNoteRefs) notCarried.push(`${p.looseNoteRefs} note reference${s(p.looseNoteRefs)} from the project, codes or sources`);
   const links = p.links.filter((l) => !usedLinks.has(l.guid)).length;
   if (links) notCarried.push(`${links} link${s(links)} between objects`);
-  const sets = p.sets.length - (themes.some((t) => t.guid?.startsWith('set:')) ? p.sets.length : 0);
-  if (sets > 0) notCarried.push(`${sets} set${s(sets)} (${p.sets.slice(0, 5).map((x) => `"${x.name}"`).join(', ')}${sets > 5 ? ', …' : ''})`);
+  // Sets of sources became attributes; sets of codes, themes of a flat codebook (or nothing).
+  const codeSetsUsed = themes.some((t) => t.guid?.startsWith('set:'));
+  const lostSets = p.sets.filter((x) => !x.sources.length && (x.codes.length ? !codeSetsUsed : true));
+  if (lostSets.length) notCarried.push(`${lostSets.length} set${s(lostSets.length)} of codes or notes (${lostSets.slice(0, 5).map((x) => `"${x.name}"`).join(', ')}${lostSets.length > 5 ? ', …' : ''})`);
+  const setAttributes = p.sets.filter((x) => x.sources.length).length;
+  if (setAttributes) adjusted.push(`${setAttributes} document group${s(setAttributes)} became case attributes ("gender: male" gives gender = male; others are listed in a "groups" column)`);
   if (p.graphs) notCarried.push(`${p.graphs} graph${s(p.graphs)} (network views)`);
   const caseCodes = p.cases.reduce((n, c) => n + c.codeRefs, 0);
   if (caseCodes) notCarried.push(`${caseCodes} code reference${s(caseCodes)} on cases`);
@@ -526,10 +530,11 @@ function casesOf(
   const columnOf = new Map<string, string>();
   const reserved = new Set(['case', 'transcripts', ...LONG_COLUMNS]);
   const usedColumns = new Set<string>();
+  // Keyed by variable GUID, or by `set:NAME` for attributes that come from document groups.
   const column = (variable: string) => {
     let c = columnOf.get(variable);
     if (c) return c;
-    const name = p.variables.get(variable)?.name.trim() || 'variable';
+    const name = (variable.startsWith('set:') ? variable.slice(4) : p.variables.get(variable)?.name.trim()) || 'variable';
     c = reserved.has(name.toLowerCase()) ? `${name} (variable)` : name;
     for (let k = 2; usedColumns.has(c.toLowerCase()); k++) c = `${name} (${k})`;
     usedColumns.add(c.toLowerCase());
@@ -538,12 +543,15 @@ function casesOf(
   };
   const selectionSource = new Map<string, string>();
   for (const s of p.sources) for (const x of s.selections) selectionSource.set(x.guid, s.guid);
+  // Cases and sets name a PDF by its own GUID; its text is the representation's.
+  const alias = new Map(p.sources.filter((s) => s.alias).map((s) => [s.alias!, s.guid]));
+  const real = (g: string) => alias.get(g) ?? g;
   const owner = new Map<string, string>();
   const taken = new Set<string>();
   const cases: { guid: string; id: string; transcripts: string[]; values: Map<string, string> }[] = [];
   let twice = 0;
   for (const c of p.cases) {
-    const sources = [...new Set([...c.sources, ...c.selections.map((x) => selectionSource.get(x) ?? ''), ...(members.get(c.guid) ?? [])])].filter((g) => transcriptOf.has(g));
+    const sources = [...new Set([...c.sources.map(real), ...c.selections.map((x) => selectionSource.get(x) ?? ''), ...(members.get(c.guid) ?? [])])].filter((g) => transcriptOf.has(g));
     // Some programs write an unnamed case per document only to carry its variables.
     const base = c.name ? caseId(c.name) : sources.length === 1 ? transcriptOf.get(sources[0])! : '';
     const id = unique(base || 'case', taken);
@@ -562,18 +570,35 @@ function casesOf(
     cases.push({ guid: c.guid, id, transcripts: mine, values });
   }
   if (twice) notCarried.push(`${twice} membership${s(twice)} of a source in a second case`);
-  // Document variables go to the source's case (where the case has no value of its own), or make one.
+  // Document groups are attributes: ATLAS.ti names them "gender: male" (attribute and value); any other
+  // group's name goes into a "groups" column of the sources in it.
+  const grouped = new Map<string, { variable: string; value: string }[]>();
+  for (const set of p.sets) {
+    const m = /^\s*([^:]+?)\s*::?\s*(\S.*?)\s*$/.exec(set.name);
+    const [variable, value] = m ? [`set:${m[1]}`, m[2]] : ['set:groups', set.name.trim()];
+    for (const g of set.sources.map(real)) grouped.set(g, [...(grouped.get(g) ?? []), { variable, value }]);
+  }
+  // Document variables and groups go to the source's case (where the case has no value of its own), or make one.
+  const byId = new Map(cases.map((c) => [c.id, c]));
   for (const s of p.sources) {
     const t = transcriptOf.get(s.guid);
     if (!t) continue;
-    let c = cases.find((x) => x.id === owner.get(s.guid));
-    if (!c && (s.values.length || cases.length || p.variables.size)) {
+    let c = byId.get(owner.get(s.guid) ?? '');
+    if (!c && (s.values.length || cases.length || p.variables.size || grouped.size)) {
       c = { guid: `source:${s.guid}`, id: unique(caseId(t), taken), transcripts: [t], values: new Map() };
       owner.set(s.guid, c.id);
+      byId.set(c.id, c);
       cases.push(c);
     }
     if (!c) continue;
     for (const v of s.values) if (!c.values.has(column(v.variable))) c.values.set(column(v.variable), v.value);
+    const fromSets = new Map<string, string[]>();
+    for (const { variable, value } of grouped.get(s.guid) ?? []) fromSets.set(variable, [...(fromSets.get(variable) ?? []), value]);
+    for (const [variable, values] of fromSets) {
+      const col = column(variable);
+      const had = c.values.get(col);
+      c.values.set(col, [...new Set([...(had ? had.split('; ') : []), ...values])].join('; '));
+    }
   }
   // Columns in the order the project declares its variables, then any it uses without declaring.
   const declared = [...p.variables.keys()].filter((v) => columnOf.has(v)).map((v) => columnOf.get(v)!);

@@ -185,6 +185,36 @@ describe('importing a project with real exporters\' quirks', () => {
     expect(report).not.toMatch(/link/);
   });
 
+  it('makes document groups case attributes ("gender: male" as ATLAS.ti writes them), a PDF\'s text a transcript', async () => {
+    const g = (n: number) => `00000000-0000-0000-0000-${String(n).padStart(12, '0')}`;
+    const qde = `<Project xmlns="urn:QDA-XML:project:1.0" name="groups">
+  <CodeBook><Codes><Code guid="${g(1)}" name="Food" isCodable="true"/><Code guid="${g(2)}" name="Drink" isCodable="true"/></Codes></CodeBook>
+  <Sources>
+    <TextSource guid="${g(10)}" name="Mabel.txt"><PlainTextContent>Bacon and eggs.</PlainTextContent></TextSource>
+    <TextSource guid="${g(11)}" name="Simon.docx"><PlainTextContent>Coke for breakfast.</PlainTextContent></TextSource>
+    <PDFSource guid="${g(12)}" name="Leaflet.pdf" path="internal://x.pdf"><Representation guid="${g(13)}" name="Representation_for_Leaflet.pdf"><PlainTextContent>Cereal is best.</PlainTextContent></Representation></PDFSource>
+  </Sources>
+  <Sets>
+    <Set guid="${g(20)}" name="gender: female"><MemberSource targetGUID="${g(10)}"/></Set>
+    <Set guid="${g(21)}" name="gender: male"><MemberSource targetGUID="${g(11)}"/></Set>
+    <Set guid="${g(22)}" name="Text files"><MemberSource targetGUID="${g(10)}"/><MemberSource targetGUID="${g(11)}"/></Set>
+    <Set guid="${g(23)}" name="Leaflets"><MemberSource targetGUID="${g(12)}"/></Set>
+    <Set guid="${g(24)}" name="Meals"><MemberCode targetGUID="${g(1)}"/></Set>
+  </Sets>
+</Project>`;
+    const r = await importBytes(zipSync({ 'project.qde': enc(qde) }));
+    expect(rows(r, 'cases.csv')).toEqual([
+      { case: 'Mabel', transcripts: 'Mabel', gender: 'female', groups: 'Text files' },
+      { case: 'Simon', transcripts: 'Simon', gender: 'male', groups: 'Text files' },
+      { case: 'Leaflet', transcripts: 'Leaflet', gender: '', groups: 'Leaflets' },
+    ]);
+    expect(file(r, 'transcripts/Leaflet.txt')).toBe('Cereal is best.');
+    const report = file(r, 'import-report.txt')!;
+    expect(report).toMatch(/4 document groups became case attributes/);
+    // "Meals" holds one of the two codes, so the sets cannot be the themes: it has no place.
+    expect(report).toMatch(/1 set of codes or notes \("Meals"\)/);
+  });
+
   it('refuses a cut-short archive and malformed XML with a position', async () => {
     const whole = quirkyProject();
     const cut = await openRefi(whole.subarray(0, 200), 'cut.qdpx');
