@@ -17,10 +17,7 @@ export function defaultSpeakers(): SpeakerConfig {
 /** Splits decoded text into lines (CRLF, CR and LF end a line; nothing else does) and speaker turns. */
 export function buildTranscript(id: string, path: string, decoded: string, speakers: SpeakerConfig): Transcript {
   const text = decoded.includes('\r') ? decoded.replace(/\r\n?/g, '\n') : decoded;
-  const lineStarts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
-  // A final line end closes the last line rather than opening an empty one, as editors number them.
-  if (lineStarts.length > 1 && lineStarts[lineStarts.length - 1] === text.length) lineStarts.pop();
+  const lineStarts = lineStartsOf(text);
   const lineCount = text.length === 0 ? 0 : lineStarts.length;
   const interviewer = new Set(speakers.interviewer.map((l) => l.toLowerCase()));
   // Tried on each line on its own: on the whole text, a pattern such as `^\s*` or `[^:]+` would run on
@@ -45,6 +42,15 @@ export function buildTranscript(id: string, path: string, decoded: string, speak
     lineTurn[l] = current;
   }
   return { id, path, text, lineStarts, lineCount, turns, lineTurn };
+}
+
+/** UTF-16 offsets where the lines of an LF text start, numbered as an editor numbers them. */
+export function lineStartsOf(text: string): number[] {
+  const lineStarts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  // A final line end closes the last line rather than opening an empty one, as editors number them.
+  if (lineStarts.length > 1 && lineStarts[lineStarts.length - 1] === text.length) lineStarts.pop();
+  return lineStarts;
 }
 
 /** UTF-16 offset just past the last character of 1-based `line` (before its line end). */

@@ -9,6 +9,8 @@ import { findWithin, foldText } from '../anchor/quote.js';
 import { warning } from '../model/diagnostics.js';
 import type { Diagnostic } from '../model/types.js';
 import { LONG_COLUMNS } from '../model/matrix.js';
+import { floorIndex } from '../project/text.js';
+import { lineStartsOf } from '../project/transcript.js';
 import type { RefiCode, RefiCoding, RefiProject, RefiSelection, RefiTextSource } from './model.js';
 import { chooseReading, describeReading, READINGS, SourceText, type Reading, type Scored, type Unit } from './offsets.js';
 
@@ -63,42 +65,8 @@ export function refiToProject(p: RefiProject, texts: Map<string, SourceTextResul
   const adjusted: string[] = [];
   const at = (el: { line: number; col: number }) => ({ file: opts.xmlFile, line: el.line, col: el.col });
 
-  // ---- the frame ----
-  // NVivo writes its case nodes into the codebook too, with the cases' own GUIDs: coding at one of
-  // them says which case the text belongs to, not what it is about.
-  const caseGuids = new Set(p.cases.map((c) => c.guid));
-  let caseNodes = 0;
-  // A folder (not codable) that held only case nodes goes with them.
-  const withoutCases = (codes: RefiCode[]): RefiCode[] => {
-    const out: RefiCode[] = [];
-    for (const c of codes) {
-      if (caseGuids.has(c.guid)) {
-        caseNodes++;
-        continue;
-      }
-      const kids = withoutCases(c.children);
-      if (!c.codable && c.children.length > 0 && kids.length === 0) continue;
-      out.push({ ...c, children: kids });
-    }
-    return out;
-  };
-  const codebook = withoutCases(p.codes);
-  if (caseNodes) adjusted.push(`${caseNodes} code${s(caseNodes)} that are the project's cases (NVivo case nodes) were read as case membership, not as codes`);
-  const tree = unflatten(codebook.map(toNode), adjusted);
-  const themes = themesOf(tree, p, adjusted);
-  assignIds(themes);
-  const codeId = new Map<string, string>();
-  const depth = new Map<string, number>();
-  const walk = (n: Node, d: number) => {
-    if (n.guid) codeId.set(n.guid, n.id!);
-    depth.set(n.id!, d);
-    n.children.forEach((c) => walk(c, d + 1));
-  };
-  themes.forEach((t) => walk(t, 0));
-  const frameDoc = {
-    title: p.name || 'Imported codebook',
-    themes: themes.map(frameNode),
-  };
+  const { themes, codeId, caseGuids, codeCount } = frameOf(p, adjusted);
+  const frameDoc = { title: p.name || 'Imported codebook', themes: themes.map(frameNode) };
 
   const users = (g: string | undefined) => (g ? p.users.get(g) || undefined : undefined);
 
@@ -179,7 +147,7 @@ export function refiToProject(p: RefiProject, texts: Map<string, SourceTextResul
     const st = sourceTexts.get(s.guid)!;
     const text = st.text;
     const transcript = transcriptOf.get(s.guid)!;
-    const lineStarts = starts(text);
+    const lineStarts = lineStartsOf(text);
     let folded: ReturnType<typeof foldText> | undefined;
     source = s.guid;
     s.selections.forEach((x: RefiSelection, xi) => {
@@ -206,8 +174,8 @@ export function refiToProject(p: RefiProject, texts: Map<string, SourceTextResul
         blank++;
         return;
       }
-      const first = lineOf(lineStarts, a);
-      const last = lineOf(lineStarts, b - 1);
+      const first = floorIndex(lineStarts, a) + 1;
+      const last = floorIndex(lineStarts, b - 1) + 1;
       const quote = text.slice(a, b);
       folded ??= foldText(text);
       const found = findWithin(folded, quote, lineStarts[first - 1], last < lineStarts.length ? lineStarts[last] : text.length);
@@ -240,20 +208,116 @@ export function refiToProject(p: RefiProject, texts: Map<string, SourceTextResul
     }
   });
   rows.sort((x, y) => x.order[0] - y.order[0] || x.order[1] - y.order[1] || x.order[2] - y.order[2]);
-  if (outside) notCarried.push(`${outside} selection${s(outside)} that do not fit their source's text (warnings above)`);
-  if (unknownCode) notCarried.push(`${unknownCode} coding${s(unknownCode)} to codes that are not in the codebook`);
-  if (blank) adjusted.push(`${blank} selection${s(blank)} of white space only were left out`);
-  if (empty) notCarried.push(`${empty} empty selection${s(empty)} (a position in the text, no words), with their codings and comments`);
-  if (uncoded) notCarried.push(`${uncoded} selection${s(uncoded)} with no code (comments on the text)`);
+  if (outside) notCarried.push(`${outside} selection${plural(outside)} that do not fit their source's text (warnings above)`);
+  if (unknownCode) notCarried.push(`${unknownCode} coding${plural(unknownCode)} to codes that are not in the codebook`);
+  if (blank) adjusted.push(`${blank} selection${plural(blank)} of white space only ${blank === 1 ? 'was' : 'were'} left out`);
+  if (empty) notCarried.push(`${empty} empty selection${plural(empty)} (a position in the text, no words), with their codings and comments`);
+  if (uncoded) notCarried.push(`${uncoded} selection${plural(uncoded)} with no code (comments on the text)`);
   const annotationNotes = [...p.notes.values()].reduce((n, x) => n + x.spans, 0);
-  if (annotationNotes) notCarried.push(`${annotationNotes} note${s(annotationNotes)} on spans of text (annotations)`);
-  if (moved) adjusted.push(`${moved} selection${s(moved)} quote words that also occur earlier on the same lines; dtors charts them at the first occurrence (same lines, same words)`);
+  if (annotationNotes) notCarried.push(`${annotationNotes} note${plural(annotationNotes)} on spans of text (annotations)`);
+  if (moved) adjusted.push(`${moved} selection${plural(moved)} quote words that also occur earlier on the same lines; dtors charts them at the first occurrence (same lines, same words)`);
 
   // ---- cases ----
   const caseRows = casesOf(p, transcriptOf, caseMembers, notCarried, diagnostics, opts.xmlFile);
 
-  // ---- cell summaries: notes coded at one code and linked to one case ----
-  const caseOfGuid = new Map(caseRows.cases.map((c) => [c.guid, c.id]));
+  const summaries = summariesOf(p, caseRows.cases, codeId, noteTexts, usedNotes, usedLinks, users, adjusted);
+
+  listNotCarried(p, themes, usedNotes, usedLinks, notCarried, adjusted);
+
+  // ---- the files ----
+  const files: { name: string; content: string }[] = [];
+  const coders = new Set(rows.map((r) => r.coder).filter(Boolean));
+  const config: Record<string, unknown> = {
+    version: 1,
+    title: p.name || undefined,
+    transcripts: 'transcripts/',
+    frame: 'frame.yaml',
+    annotations: ['annotations/*.csv'],
+  };
+  if (caseRows.rows.length) config.cases = 'cases.csv';
+  if (summaries.length) config.summaries = 'summaries.csv';
+  files.push({ name: 'dtors.yaml', content: `# Imported by dtors import from ${oneLine(opts.from)}${p.origin ? ` (${oneLine(p.origin)})` : ''}; what was not carried is in import-report.txt.\n${yaml(config)}` });
+  files.push({ name: 'frame.yaml', content: frameYaml(frameDoc) });
+  for (const s of usable) files.push({ name: `transcripts/${transcriptOf.get(s.guid)}.txt`, content: sourceTexts.get(s.guid)!.text });
+  // A codebook comes without interviews: the folder waits for them (a .md file is not read as one).
+  if (!usable.length) files.push({ name: 'transcripts/README.md', content: 'Put the interview transcripts here, one plain-text file (.txt) per interview; the file name without .txt is its id.\n' });
+  for (const f of annotationFiles(rows)) files.push(f);
+  if (caseRows.rows.length) files.push({ name: 'cases.csv', content: csv(caseRows.rows, { header: true, columns: ['case', 'transcripts', ...caseRows.attributes] }) });
+  if (summaries.length) {
+    files.push({ name: 'summaries.csv', content: csv(summaries.map((x) => [x.case, x.code, x.summary, x.note ?? '', x.coder ?? '']), { header: true, columns: ['case', 'code', 'summary', 'note', 'coder'] }) });
+  }
+  const report: ImportReport = {
+    kind: p.kind,
+    from: opts.from,
+    origin: p.origin,
+    counts: { transcripts: usable.length, themes: themes.length, codes: codeCount, passages: rows.length, coders: coders.size, cases: caseRows.rows.length, summaries: summaries.length },
+    reading: p.kind === 'project' ? { chosen: reading, forced: opts.offsets !== undefined, scores: choice.scores, selections: choice.total } : undefined,
+    notCarried,
+    adjusted,
+  };
+  files.push({ name: 'import-report.txt', content: reportText(report) });
+  return { files, report, diagnostics };
+}
+
+/**
+ * The frame from the codebook: NVivo's case nodes taken out, names with `\\` or `::` unflattened, a
+ * flat codebook given themes, Framework ids assigned. `codeId` maps code GUIDs to frame ids.
+ */
+function frameOf(p: RefiProject, adjusted: string[]): { themes: Node[]; codeId: Map<string, string>; caseGuids: Set<string>; codeCount: number } {
+  // NVivo writes its case nodes into the codebook too, with the cases' own GUIDs: coding at one of
+  // them says which case the text belongs to, not what it is about.
+  const caseGuids = new Set(p.cases.map((c) => c.guid));
+  let caseNodes = 0;
+  // A folder (not codable) that held only case nodes goes with them.
+  const withoutCases = (codes: RefiCode[]): RefiCode[] => {
+    const out: RefiCode[] = [];
+    for (const c of codes) {
+      if (caseGuids.has(c.guid)) {
+        caseNodes++;
+        continue;
+      }
+      const kids = withoutCases(c.children);
+      if (!c.codable && c.children.length > 0 && kids.length === 0) continue;
+      out.push({ ...c, children: kids });
+    }
+    return out;
+  };
+  const codebook = withoutCases(p.codes);
+  if (caseNodes) adjusted.push(`${caseNodes} code${plural(caseNodes)} that are the project's cases (NVivo case nodes) were read as case membership, not as codes`);
+  const tree = unflatten(codebook.map(toNode), adjusted);
+  const themes = themesOf(tree, p, adjusted);
+  assignIds(themes);
+  const codeId = new Map<string, string>();
+  const depth = new Map<string, number>();
+  const walk = (n: Node, d: number) => {
+    if (n.guid) codeId.set(n.guid, n.id!);
+    depth.set(n.id!, d);
+    n.children.forEach((c) => walk(c, d + 1));
+  };
+  themes.forEach((t) => walk(t, 0));
+  return { themes, codeId, caseGuids, codeCount: depth.size };
+}
+
+function toNode(c: RefiCode): Node {
+  return { guid: c.guid, name: c.name, codable: c.codable, description: c.description, children: c.children.map(toNode), line: c.line, col: c.col };
+}
+
+
+/**
+ * Cell summaries: notes coded at one code as a whole and linked to one case (as dtors export writes
+ * them). Notes and links taken are added to `usedNotes` and `usedLinks`.
+ */
+function summariesOf(
+  p: RefiProject,
+  cases: { guid: string; id: string }[],
+  codeId: Map<string, string>,
+  noteTexts: Map<string, string>,
+  usedNotes: Set<string>,
+  usedLinks: Set<string>,
+  users: (g: string | undefined) => string | undefined,
+  adjusted: string[],
+): { case: string; code: string; summary: string; note?: string; coder?: string }[] {
+  const caseOfGuid = new Map(cases.map((c) => [c.guid, c.id]));
   const summaries: { case: string; code: string; summary: string; note?: string; coder?: string }[] = [];
   const cells = new Set<string>();
   const linksOf = new Map<string, typeof p.links>();
@@ -283,70 +347,33 @@ export function refiToProject(p: RefiProject, texts: Map<string, SourceTextResul
     usedNotes.add(n.guid);
     summaries.push({ case: caseId, code, summary: text, note: n.description, coder: users(n.user) });
   }
+  return summaries;
+}
 
-  // ---- what is not carried ----
+/** What the standard can hold and dtors cannot, for the report. */
+function listNotCarried(p: RefiProject, themes: Node[], usedNotes: Set<string>, usedLinks: Set<string>, notCarried: string[], adjusted: string[]): void {
   for (const kind of ['picture', 'audio', 'video', 'PDF'] as const) {
     const of = p.others.filter((o) => o.kind === kind);
     if (!of.length) continue;
     const codings = of.reduce((n, o) => n + o.codings, 0);
     const names = of.slice(0, 5).map((o) => `"${o.name ?? o.guid}"`).join(', ') + (of.length > 5 ? ', …' : '');
     const rep = kind === 'PDF' ? `; the text representation, where the PDF has one, is imported as a transcript` : '';
-    notCarried.push(`${of.length} ${kind} source${s(of.length)} (${names}) with ${codings} coding${s(codings)} of regions or times${rep}`);
+    notCarried.push(`${of.length} ${kind} source${plural(of.length)} (${names}) with ${codings} coding${plural(codings)} of regions or times${rep}`);
   }
   const otherNotes = [...p.notes.values()].filter((n) => !usedNotes.has(n.guid)).length;
-  if (otherNotes) notCarried.push(`${otherNotes} note${s(otherNotes)} (memos) not attached to a coded passage or a cell`);
-  if (p.looseNoteRefs) notCarried.push(`${p.looseNoteRefs} note reference${s(p.looseNoteRefs)} from the project, codes or sources`);
+  if (otherNotes) notCarried.push(`${otherNotes} note${plural(otherNotes)} (memos) not attached to a coded passage or a cell`);
+  if (p.looseNoteRefs) notCarried.push(`${p.looseNoteRefs} note reference${plural(p.looseNoteRefs)} from the project, codes or sources`);
   const links = p.links.filter((l) => !usedLinks.has(l.guid)).length;
-  if (links) notCarried.push(`${links} link${s(links)} between objects`);
+  if (links) notCarried.push(`${links} link${plural(links)} between objects`);
   // Sets of sources became attributes; sets of codes, themes of a flat codebook (or nothing).
   const codeSetsUsed = themes.some((t) => t.guid?.startsWith('set:'));
   const lostSets = p.sets.filter((x) => !x.sources.length && (x.codes.length ? !codeSetsUsed : true));
-  if (lostSets.length) notCarried.push(`${lostSets.length} set${s(lostSets.length)} of codes or notes (${lostSets.slice(0, 5).map((x) => `"${x.name}"`).join(', ')}${lostSets.length > 5 ? ', …' : ''})`);
+  if (lostSets.length) notCarried.push(`${lostSets.length} set${plural(lostSets.length)} of codes or notes (${lostSets.slice(0, 5).map((x) => `"${x.name}"`).join(', ')}${lostSets.length > 5 ? ', …' : ''})`);
   const setAttributes = p.sets.filter((x) => x.sources.length).length;
-  if (setAttributes) adjusted.push(`${setAttributes} document group${s(setAttributes)} became case attributes ("gender: male" gives gender = male; others are listed in a "groups" column)`);
-  if (p.graphs) notCarried.push(`${p.graphs} graph${s(p.graphs)} (network views)`);
+  if (setAttributes) adjusted.push(`${setAttributes} document group${plural(setAttributes)} became case attributes ("gender: male" gives gender = male; others are listed in a "groups" column)`);
+  if (p.graphs) notCarried.push(`${p.graphs} graph${plural(p.graphs)} (network views)`);
   const caseCodes = p.cases.reduce((n, c) => n + c.codeRefs, 0);
-  if (caseCodes) notCarried.push(`${caseCodes} code reference${s(caseCodes)} on cases`);
-
-  // ---- the files ----
-  const files: { name: string; content: string }[] = [];
-  const coders = new Set(rows.map((r) => r.coder).filter(Boolean));
-  const config: Record<string, unknown> = {
-    version: 1,
-    title: p.name || undefined,
-    transcripts: 'transcripts/',
-    frame: 'frame.yaml',
-    annotations: ['annotations/*.csv'],
-  };
-  if (caseRows.rows.length) config.cases = 'cases.csv';
-  if (summaries.length) config.summaries = 'summaries.csv';
-  files.push({ name: 'dtors.yaml', content: `# Imported by dtors import from ${oneLine(opts.from)}${p.origin ? ` (${oneLine(p.origin)})` : ''}; what was not carried is in import-report.txt.\n${yaml(config)}` });
-  files.push({ name: 'frame.yaml', content: frameYaml(frameDoc) });
-  for (const s of usable) files.push({ name: `transcripts/${transcriptOf.get(s.guid)}.txt`, content: sourceTexts.get(s.guid)!.text });
-  // A codebook comes without interviews: the folder waits for them (a .md file is not read as one).
-  if (!usable.length) files.push({ name: 'transcripts/README.md', content: 'Put the interview transcripts here, one plain-text file (.txt) per interview; the file name without .txt is its id.\n' });
-  for (const f of annotationFiles(rows)) files.push(f);
-  if (caseRows.rows.length) files.push({ name: 'cases.csv', content: csv(caseRows.rows, { header: true, columns: ['case', 'transcripts', ...caseRows.attributes] }) });
-  if (summaries.length) {
-    files.push({ name: 'summaries.csv', content: csv(summaries.map((x) => [x.case, x.code, x.summary, x.note ?? '', x.coder ?? '']), { header: true, columns: ['case', 'code', 'summary', 'note', 'coder'] }) });
-  }
-  let codesCount = 0;
-  depth.forEach(() => codesCount++);
-  const report: ImportReport = {
-    kind: p.kind,
-    from: opts.from,
-    origin: p.origin,
-    counts: { transcripts: usable.length, themes: themes.length, codes: codesCount, passages: rows.length, coders: coders.size, cases: caseRows.rows.length, summaries: summaries.length },
-    reading: p.kind === 'project' ? { chosen: reading, forced: opts.offsets !== undefined, scores: choice.scores, selections: choice.total } : undefined,
-    notCarried,
-    adjusted,
-  };
-  files.push({ name: 'import-report.txt', content: reportText(report) });
-  return { files, report, diagnostics };
-
-  function toNode(c: RefiCode): Node {
-    return { guid: c.guid, name: c.name, codable: c.codable, description: c.description, children: c.children.map(toNode), line: c.line, col: c.col };
-  }
+  if (caseCodes) notCarried.push(`${caseCodes} code reference${plural(caseCodes)} on cases`);
 }
 
 /** Below the 16 MB a CSV file may have, with room for hand edits. */
@@ -437,7 +464,7 @@ function themesOf(tree: Node[], p: RefiProject, adjusted: string[]): Node[] {
   const inSets = new Map<string, number>();
   for (const set of p.sets) for (const c of set.codes) inSets.set(c, (inSets.get(c) ?? 0) + 1);
   if (p.sets.length && tree.every((n) => n.guid && inSets.get(n.guid) === 1)) {
-    adjusted.push(`the codebook is flat: its ${p.sets.length} set${s(p.sets.length)} became themes`);
+    adjusted.push(`the codebook is flat: its ${p.sets.length} set${plural(p.sets.length)} became themes`);
     return p.sets
       .map((set) => ({ guid: `set:${set.guid}`, name: set.name || 'Set', codable: false, description: set.description, children: tree.filter((n) => set.codes.includes(n.guid!)) }))
       .filter((t) => t.children.length);
@@ -569,7 +596,7 @@ function casesOf(
     for (const v of c.values) values.set(column(v.variable), v.value);
     cases.push({ guid: c.guid, id, transcripts: mine, values });
   }
-  if (twice) notCarried.push(`${twice} membership${s(twice)} of a source in a second case`);
+  if (twice) notCarried.push(`${twice} membership${plural(twice)} of a source in a second case`);
   // Document groups are attributes: ATLAS.ti names them "gender: male" (attribute and value); any other
   // group's name goes into a "groups" column of the sources in it.
   const grouped = new Map<string, { variable: string; value: string }[]>();
@@ -610,8 +637,8 @@ function casesOf(
 function reportText(r: ImportReport): string {
   const c = r.counts;
   const lines = [`Imported from ${oneLine(r.from)}${r.origin ? ` (made by ${oneLine(r.origin)})` : ''}:`];
-  if (r.kind === 'codebook') lines.push(`  a codebook: ${c.codes} code${s(c.codes)} in ${c.themes} theme${s(c.themes)}`);
-  else lines.push(`  ${c.transcripts} transcript${s(c.transcripts)}, ${c.codes} code${s(c.codes)} in ${c.themes} theme${s(c.themes)}, ${c.passages} coded passage${s(c.passages)} by ${c.coders} coder${s(c.coders)}, ${c.cases} case${s(c.cases)}, ${c.summaries} cell summar${c.summaries === 1 ? 'y' : 'ies'}`);
+  if (r.kind === 'codebook') lines.push(`  a codebook: ${c.codes} code${plural(c.codes)} in ${c.themes} theme${plural(c.themes)}`);
+  else lines.push(`  ${c.transcripts} transcript${plural(c.transcripts)}, ${c.codes} code${plural(c.codes)} in ${c.themes} theme${plural(c.themes)}, ${c.passages} coded passage${plural(c.passages)} by ${c.coders} coder${plural(c.coders)}, ${c.cases} case${plural(c.cases)}, ${c.summaries} cell summar${c.summaries === 1 ? 'y' : 'ies'}`);
   if (r.reading && r.reading.selections) {
     const best = r.reading.scores.find((x) => x.reading === r.reading!.chosen)!;
     const rest = r.reading.scores.filter((x) => x !== best);
@@ -652,28 +679,10 @@ function unique(base: string, taken: Set<string>): string {
   return id;
 }
 
-function starts(text: string): number[] {
-  const out = [0];
-  for (let i = text.indexOf('\n'); i !== -1 && i + 1 < text.length; i = text.indexOf('\n', i + 1)) out.push(i + 1);
-  return out;
-}
-
-/** 1-based line of offset `o`. */
-function lineOf(lineStarts: number[], o: number): number {
-  let lo = 0;
-  let hi = lineStarts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (lineStarts[mid] <= o) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo + 1;
-}
-
 function oneLine(s: string): string {
   return s.replace(/\s+/g, ' ');
 }
 
-function s(n: number): string {
+function plural(n: number): string {
   return n === 1 ? '' : 's';
 }

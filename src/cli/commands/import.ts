@@ -54,11 +54,12 @@ async function runImport(io: Io, file: string, flags: Flags): Promise<number> {
     if (!statSync(target).isDirectory()) throw new UsageError(`${shownPath(io, target)} is a file; name a new or empty folder with --to`);
     if (readdirSync(target).length) throw new UsageError(`${shownPath(io, target)} is not empty; name a new or empty folder with --to`);
   }
-  const [{ openRefi }, { refiToProject }, { report, writeOrReport }, { hasErrors }] = await Promise.all([
+  const [{ openRefi }, { refiToProject }, { analyse, report, writeOrReport }, { hasErrors }, { progress }] = await Promise.all([
     import('../../refi/archive.js'),
     import('../../refi/toProject.js'),
     import('../common.js'),
     import('../../model/diagnostics.js'),
+    import('../output.js'),
   ]);
   const shown = file === '-' ? '<stdin>' : shownPath(io, resolve(io.cwd, file));
   const source = file === '-' ? await readStdin() : resolve(io.cwd, file);
@@ -78,8 +79,6 @@ async function runImport(io: Io, file: string, flags: Flags): Promise<number> {
     return 0;
   }
   // The imported project is checked as any other: what the importer made must chart.
-  const { analyse } = await import('../common.js');
-  const { progress } = await import('../output.js');
   const checked = analyse(io, target, { color }, progress(io, true));
   const errors = checked.diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = checked.diagnostics.length - errors;
