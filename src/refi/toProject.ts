@@ -260,7 +260,7 @@ export function refiToProject(p: RefiProject, texts: Map<string, SourceTextResul
 }
 
 /**
- * The frame from the codebook: NVivo's case nodes taken out, names with `\\` or `::` unflattened, a
+ * The frame from the codebook: NVivo's case nodes taken out, names with `\` or `::` unflattened, a
  * flat codebook given themes, Framework ids assigned. `codeId` maps code GUIDs to frame ids.
  */
 function frameOf(p: RefiProject, adjusted: string[]): { themes: Node[]; codeId: Map<string, string>; caseGuids: Set<string>; codeCount: number } {
