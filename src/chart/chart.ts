@@ -116,7 +116,7 @@ export function cellKey(caseId: string, column: string): string {
   return `${caseId}\u0000${column}`;
 }
 
-function selectCases(cases: Case[], o: ChartOptions): Case[] {
+export function selectCases(cases: Case[], o: Pick<ChartOptions, 'where' | 'sort'>): Case[] {
   const kept = cases.filter((c) => o.where.every(([attr, values]) => values.some((v) => (c.attributes[attr] ?? '').toLowerCase() === v.toLowerCase())));
   return kept.sort((a, b) => {
     for (const attr of o.sort) {

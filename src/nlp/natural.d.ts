@@ -6,3 +6,8 @@ declare module 'natural/lib/natural/distance/levenshtein_distance.js' {
     options?: { insertion_cost?: number; deletion_cost?: number; substitution_cost?: number; transposition_cost?: number; restricted?: boolean },
   ): number;
 }
+
+declare module 'natural/lib/natural/stemmers/porter_stemmer.js' {
+  const PorterStemmer: { stem(token: string): string };
+  export default PorterStemmer;
+}

@@ -7,7 +7,7 @@ import { naturalCompare } from './text.js';
 // The "unknown X" diagnostics that several stages report, each with its "did you mean" hint.
 
 /** "unknown code" with the nearest frame ids, named with their labels. */
-export function unknownCode(code: string, frame: Frame, pos: Pos): Diagnostic {
+export function unknownCode(code: string, frame: Frame, pos?: Pos): Diagnostic {
   // Among codes one typo away, those numbered next to the typed one come first: 3.6 → 3.5, not 3.1.
   const ids = [...frame.order, code].sort(naturalCompare);
   const rank = (id: string) => Math.abs(ids.indexOf(id) - ids.indexOf(code));

@@ -15,7 +15,7 @@ export interface StatTable {
 }
 
 export interface StatView {
-  view: 'codes' | 'presence' | 'coverage' | 'cooccur' | 'compare' | 'agree' | 'ratings';
+  view: 'codes' | 'presence' | 'coverage' | 'cooccur' | 'compare' | 'agree' | 'ratings' | 'search' | 'suggest' | 'evaluate';
   title: string;
   /** The filters in force, in words (`route = criminal justice`). */
   filters: string[];

@@ -1,0 +1,123 @@
+/**
+ * The words of every transcript, for search: where each word is and which word it is. Finding the
+ * words is most of a search's time (6 million words in the benchmark's L project take 0.7 s), so the
+ * index is kept between runs (`.dtors/search-index.bin`, see cli/commands/search.ts) and a transcript
+ * is indexed again only when its bytes change. This module is pure: building, and the bytes in and out.
+ */
+import { tokenize } from '../nlp/words.js';
+
+export interface DocIndex {
+  /** sha256 of the transcript file and the encoding it was read with: what the entry is valid for. */
+  key: string;
+  starts: Int32Array;
+  lengths: Uint16Array;
+  /** Index into the vocabulary of each word. */
+  words: Int32Array;
+}
+
+export interface SearchIndex {
+  /** Lower-case words; only ever appended to, so stored entries stay valid. */
+  vocabulary: string[];
+  docs: Map<string, DocIndex>;
+}
+
+export function emptyIndex(): SearchIndex {
+  return { vocabulary: [], docs: new Map() };
+}
+
+/**
+ * Brings the index up to date with the transcripts (id → key and text): unchanged ones are kept,
+ * changed and new ones indexed, gone ones dropped. Returns how many were indexed.
+ */
+export function refreshIndex(index: SearchIndex, transcripts: { id: string; key: string; text: () => string }[]): number {
+  const wordId = new Map(index.vocabulary.map((w, i) => [w, i]));
+  const keep = new Set(transcripts.map((t) => t.id));
+  for (const id of [...index.docs.keys()]) if (!keep.has(id)) index.docs.delete(id);
+  let indexed = 0;
+  for (const t of transcripts) {
+    if (index.docs.get(t.id)?.key === t.key) continue;
+    const tokens = tokenize(t.text());
+    const words = new Int32Array(tokens.words.length);
+    tokens.words.forEach((w, i) => {
+      let id = wordId.get(w);
+      if (id === undefined) {
+        id = index.vocabulary.length;
+        index.vocabulary.push(w);
+        wordId.set(w, id);
+      }
+      words[i] = id;
+    });
+    index.docs.set(t.id, { key: t.key, starts: tokens.starts, lengths: tokens.lengths, words });
+    indexed++;
+  }
+  return indexed;
+}
+
+const MAGIC = 'DTORSIDX';
+/** Bump when the layout or the tokenizer changes: an index from another version is rebuilt. */
+export const INDEX_VERSION = 1;
+
+/**
+ * The index as bytes: `DTORSIDX`, a version, a JSON header (vocabulary, and per transcript its id,
+ * key and word count), then each transcript's arrays, little-endian and 4-byte aligned.
+ */
+export function serialiseIndex(index: SearchIndex): Uint8Array {
+  const docs = [...index.docs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const header = Buffer.from(JSON.stringify({ vocabulary: index.vocabulary, docs: docs.map(([id, d]) => ({ id, key: d.key, n: d.words.length })) }), 'utf8');
+  const pad = (n: number) => (4 - (n % 4)) % 4;
+  let size = 16 + header.length + pad(header.length);
+  for (const [, d] of docs) size += d.words.length * 10 + pad(d.words.length * 2);
+  const out = Buffer.alloc(size);
+  out.write(MAGIC, 0, 'latin1');
+  out.writeUInt32LE(INDEX_VERSION, 8);
+  out.writeUInt32LE(header.length, 12);
+  header.copy(out, 16);
+  let at = 16 + header.length + pad(header.length);
+  const put = (a: Int32Array | Uint16Array) => {
+    Buffer.from(a.buffer, a.byteOffset, a.byteLength).copy(out, at);
+    at += a.byteLength;
+  };
+  for (const [, d] of docs) {
+    put(d.starts);
+    put(d.words);
+    put(d.lengths);
+    at += pad(d.lengths.byteLength);
+  }
+  return out;
+}
+
+/** The index from bytes, or undefined when they are not an index of this version (it is then rebuilt). */
+export function parseIndex(bytes: Uint8Array): SearchIndex | undefined {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (b.length < 16 || b.toString('latin1', 0, 8) !== MAGIC || b.readUInt32LE(8) !== INDEX_VERSION) return undefined;
+  try {
+    const headerLength = b.readUInt32LE(12);
+    const header = JSON.parse(b.toString('utf8', 16, 16 + headerLength)) as { vocabulary: string[]; docs: { id: string; key: string; n: number }[] };
+    let at = 16 + headerLength + ((4 - (headerLength % 4)) % 4);
+    // Views of the file's bytes where they are aligned (a file read whole is), copies where not.
+    const take = <T extends Int32Array | Uint16Array>(make: { new (n: number): T; new (buffer: ArrayBufferLike, offset: number, n: number): T; BYTES_PER_ELEMENT: number }, n: number): T => {
+      const bytesLength = n * make.BYTES_PER_ELEMENT;
+      if (at + bytesLength > b.length) throw new Error('short');
+      const offset = b.byteOffset + at;
+      let a: T;
+      if (offset % make.BYTES_PER_ELEMENT === 0) a = new make(b.buffer, offset, n);
+      else {
+        a = new make(n);
+        Buffer.from(a.buffer).set(b.subarray(at, at + bytesLength));
+      }
+      at += bytesLength;
+      return a;
+    };
+    const docs = new Map<string, DocIndex>();
+    for (const d of header.docs) {
+      const starts = take(Int32Array, d.n);
+      const words = take(Int32Array, d.n);
+      const lengths = take(Uint16Array, d.n);
+      at += (4 - ((d.n * 2) % 4)) % 4;
+      docs.set(d.id, { key: d.key, starts, lengths, words });
+    }
+    return { vocabulary: header.vocabulary, docs };
+  } catch {
+    return undefined;
+  }
+}
