@@ -22,6 +22,7 @@ export async function main(argv: string[], io?: Io): Promise<number> {
     { reanchorCommand },
     { searchCommand },
     { statsCommand },
+    { suggestCommand },
     { validateCommand },
     { processIo },
     { UsageError },
@@ -35,6 +36,7 @@ export async function main(argv: string[], io?: Io): Promise<number> {
     import('./commands/reanchor.js'),
     import('./commands/search.js'),
     import('./commands/stats.js'),
+    import('./commands/suggest.js'),
     import('./commands/validate.js'),
     import('./output.js'),
     import('./options.js'),
@@ -63,6 +65,7 @@ Examples:
   dtors stats study coverage       the charting audit: what is coded, summarised, left uncoded
   dtors agree study                how far two coders agree, code by code
   dtors search study 'wait* NEAR/5 weeks'   keyword in context, with references
+  dtors suggest study --evaluate   how far code suggestions can be trusted here; then dtors suggest
   dtors import nvivo.qdpx --to s   a project from NVivo, ATLAS.ti, MAXQDA or QualCoder (REFI-QDA)
   dtors export study --to s.qdpx   the project for those programs
 
@@ -70,7 +73,7 @@ Docs: README.md and docs/ (formats, commands, every diagnostic code in docs/erro
     );
   const writeOut = (s: string) => io.stdout.write(s);
   const writeErr = (s: string) => io.stderr.write(s);
-  for (const cmd of [initCommand(io, done), validateCommand(io, done), chartCommand(io, done), statsCommand(io, done), agreeCommand(io, done), reanchorCommand(io, done), searchCommand(io, done), importCommand(io, done), exportCommand(io, done)]) program.addCommand(cmd);
+  for (const cmd of [initCommand(io, done), validateCommand(io, done), chartCommand(io, done), statsCommand(io, done), agreeCommand(io, done), reanchorCommand(io, done), searchCommand(io, done), suggestCommand(io, done), importCommand(io, done), exportCommand(io, done)]) program.addCommand(cmd);
   const configure = (c: InstanceType<typeof Command>) => {
     // Usage errors read like every other message of dtors: `dtors: error: …`.
     c.exitOverride().configureOutput({ writeOut, writeErr, outputError: (s, write) => write(`dtors: ${s}`) });

@@ -11,3 +11,7 @@ declare module 'natural/lib/natural/stemmers/porter_stemmer.js' {
   const PorterStemmer: { stem(token: string): string };
   export default PorterStemmer;
 }
+
+declare module 'natural/lib/natural/util/stopwords.js' {
+  export const words: string[];
+}

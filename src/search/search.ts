@@ -5,7 +5,7 @@
  * and the word index in; the hits out.
  */
 import { termMatcher } from '../nlp/words.js';
-import type { Project, Segment, Transcript } from '../model/types.js';
+import type { Frame, Project, Segment, Transcript } from '../model/types.js';
 import { floorIndex } from '../project/text.js';
 import { codePointOffset } from '../project/transcript.js';
 import type { Query } from './query.js';
@@ -50,8 +50,8 @@ export interface SearchResult {
   transcripts: number;
 }
 
-/** A span of text to answer the query in, with its speaker. */
-interface Unit {
+/** A span of text to answer the query in (or to suggest codes for), with its speaker. */
+export interface Unit {
   start: number;
   end: number;
   speaker?: string;
@@ -103,7 +103,7 @@ export function search(project: Project, index: SearchIndex, query: Query, opts:
     // the words are found in the whole transcript first, and only their units are looked at.
     const found0 = positives(doc, wanted);
     if (!found0.length) continue;
-    const us = unitsOf(t, opts, byTranscript.get(id) ?? [], project);
+    const us = unitsOf(t, opts, byTranscript.get(id) ?? [], project.frame);
     const candidates = new Set<number>();
     for (const k of found0) {
       const u = unitAt(us, doc.starts[k]);
@@ -111,10 +111,7 @@ export function search(project: Project, index: SearchIndex, query: Query, opts:
     }
     for (const ui of [...candidates].sort((a, b) => a - b)) {
       const u = us[ui];
-      // The unit's words: those that start inside it and end inside it.
-      const lo = lowerBound(doc.starts, u.start);
-      let hi = lowerBound(doc.starts, u.end);
-      while (hi > lo && doc.starts[hi - 1] + doc.lengths[hi - 1] > u.end) hi--;
+      const [lo, hi] = wordRange(doc, u);
       if (lo >= hi) continue;
       const found = evaluate(query, doc, lo, hi, flags);
       if (!found.ok || !found.spans.length) continue;
@@ -183,7 +180,7 @@ function unitAt(units: Unit[], o: number): number | undefined {
 }
 
 /** The units of one transcript: its turns, cut down to coded or uncoded text when asked. */
-function unitsOf(t: Transcript, opts: SearchOptions, segments: Segment[], project: Project): Unit[] {
+export function unitsOf(t: Transcript, opts: Pick<SearchOptions, 'respondentOnly' | 'coded' | 'uncoded'>, segments: Segment[], frame: Frame): Unit[] {
   const turns: Unit[] = [];
   const firstTurnLine = t.turns.length ? t.turns[0].line : t.lineCount;
   // Lines before the first turn (a heading, the date) are a unit of no speaker.
@@ -195,7 +192,7 @@ function unitsOf(t: Transcript, opts: SearchOptions, segments: Segment[], projec
     turns.push({ start: turn.textStart, end: next ? t.lineStarts[next.line] : t.text.length, speaker: turn.label });
   });
   if (!opts.coded && !opts.uncoded) return turns;
-  const wanted = opts.coded ? segments.filter((s) => within(project, s.annotation.code, opts.coded!)) : segments;
+  const wanted = opts.coded ? segments.filter((s) => within(frame, s.annotation.code, opts.coded!)) : segments;
   const ranges = mergeRanges(wanted.map((s) => [s.start, s.end] as Span));
   const out: Unit[] = [];
   for (const u of turns) {
@@ -219,8 +216,8 @@ function unitsOf(t: Transcript, opts: SearchOptions, segments: Segment[], projec
 }
 
 /** Whether a code is one of the wanted codes or below one. */
-function within(project: Project, code: string, wanted: Set<string>): boolean {
-  for (let c: string | undefined = code; c !== undefined; c = project.frame.nodes.get(c)?.parent) if (wanted.has(c)) return true;
+function within(frame: Frame, code: string, wanted: Set<string>): boolean {
+  for (let c: string | undefined = code; c !== undefined; c = frame.nodes.get(c)?.parent) if (wanted.has(c)) return true;
   return false;
 }
 
@@ -280,6 +277,14 @@ function mergeRanges(ranges: Span[]): Span[] {
     else out.push([r[0], r[1]]);
   }
   return out;
+}
+
+/** The unit's words, as index positions [lo, hi): those that start inside it and end inside it. */
+export function wordRange(doc: DocIndex, u: { start: number; end: number }): [number, number] {
+  const lo = lowerBound(doc.starts, u.start);
+  let hi = lowerBound(doc.starts, u.end);
+  while (hi > lo && doc.starts[hi - 1] + doc.lengths[hi - 1] > u.end) hi--;
+  return [lo, hi];
 }
 
 function lowerBound(a: Int32Array, x: number): number {

@@ -1,8 +1,7 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { Project, Segment } from '../../model/types.js';
-import type { SearchIndex } from '../../search/index.js';
 import type { Query } from '../../search/query.js';
 import { addProjectOptions, parseWhere, repeat, UsageError, type ProjectFlags } from '../options.js';
 import type { Io } from '../output.js';
@@ -19,10 +18,6 @@ interface Flags extends ProjectFlags {
   excel?: boolean;
   raw?: boolean;
 }
-
-/** Where the word index is kept between runs, below the project folder. */
-export const INDEX_DIR = '.dtors';
-export const INDEX_FILE = 'search-index.bin';
 
 export function searchCommand(io: Io, done: (code: number) => void): Command {
   const cmd = new Command('search')
@@ -131,6 +126,7 @@ async function runSearch(io: Io, words: string[], flags: Flags): Promise<number>
   }
   const code = common.report(io, diagnostics, flags);
 
+  const { loadIndex } = await import('../searchIndex.js');
   const index = await loadIndex(io, project, flags);
   const cases = selectCases(project.cases, { sort: project.chart.sort ?? [], where: [...where] });
   const { search } = await import('../../search/search.js');
@@ -221,36 +217,4 @@ function annotationRows(hits: import('../../search/search.js').Hit[], code: stri
 function csvRows(rows: string[][], flags: Flags): string {
   // Annotation files are input: written as they are, not neutralised for spreadsheets.
   return rows.map((r) => r.map((c) => (/[",\n\r]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',')).join(flags.excel ? '\r\n' : '\n') + (flags.excel ? '\r\n' : '\n');
-}
-
-/** The index from .dtors/, brought up to date, and saved again when it changed. */
-async function loadIndex(io: Io, project: Project, flags: Flags): Promise<SearchIndex> {
-  const { emptyIndex, parseIndex, refreshIndex, serialiseIndex } = await import('../../search/index.js');
-  const dir = join(project.root, INDEX_DIR);
-  const path = join(dir, INDEX_FILE);
-  let index: SearchIndex | undefined;
-  try {
-    if (existsSync(path) && statSync(path).isFile()) index = parseIndex(readFileSync(path));
-  } catch {
-    // An unreadable index is rebuilt.
-  }
-  index ??= emptyIndex();
-  const sha = new Map(project.inputs.map((i) => [i.path, i.sha256]));
-  const rel = (p: string) => relative(project.root, p).split(sep).join('/');
-  const before = index.docs.size;
-  const transcripts = [...project.transcripts.values()].map((t) => ({ id: t.id, key: `${sha.get(rel(t.path)) ?? ''}:${flags.encoding ?? 'utf8'}`, text: () => t.text }));
-  const indexed = refreshIndex(index, transcripts);
-  if (indexed || index.docs.size !== before) {
-    try {
-      const { writeFilesAtomic } = await import('../output.js');
-      await writeFilesAtomic(dir, [
-        { name: INDEX_FILE, content: serialiseIndex(index) },
-        { name: '.gitignore', content: '# Made by dtors search: a cache, rebuilt when missing.\n*\n' },
-      ]);
-    } catch (e) {
-      // A search answers without its cache (a read-only project, a full disk): it is only slower next time.
-      if (!flags.quiet) io.stderr.write(`dtors: the search index could not be saved (${(e as Error).message}); the next search will index again\n`);
-    }
-  }
-  return index;
 }

@@ -1,0 +1,44 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import type { Project } from '../model/types.js';
+import type { SearchIndex } from '../search/index.js';
+import type { ProjectFlags } from './options.js';
+import { writeFilesAtomic, type Io } from './output.js';
+
+/** Where the word index is kept between runs, below the project folder. */
+export const INDEX_DIR = '.dtors';
+export const INDEX_FILE = 'search-index.bin';
+
+/**
+ * The words of every transcript (search/index.ts), from .dtors/ where it is up to date, indexed again
+ * where a transcript changed, and saved again when anything did. Used by search and suggest.
+ */
+export async function loadIndex(io: Io, project: Project, flags: ProjectFlags): Promise<SearchIndex> {
+  const { emptyIndex, parseIndex, refreshIndex, serialiseIndex } = await import('../search/index.js');
+  const dir = join(project.root, INDEX_DIR);
+  const path = join(dir, INDEX_FILE);
+  let index: SearchIndex | undefined;
+  try {
+    if (existsSync(path) && statSync(path).isFile()) index = parseIndex(readFileSync(path));
+  } catch {
+    // An unreadable index is rebuilt.
+  }
+  index ??= emptyIndex();
+  const sha = new Map(project.inputs.map((i) => [i.path, i.sha256]));
+  const rel = (p: string) => relative(project.root, p).split(sep).join('/');
+  const before = index.docs.size;
+  const transcripts = [...project.transcripts.values()].map((t) => ({ id: t.id, key: `${sha.get(rel(t.path)) ?? ''}:${flags.encoding ?? 'utf8'}`, text: () => t.text }));
+  const indexed = refreshIndex(index, transcripts);
+  if (indexed || index.docs.size !== before) {
+    try {
+      await writeFilesAtomic(dir, [
+        { name: INDEX_FILE, content: serialiseIndex(index) },
+        { name: '.gitignore', content: '# Made by dtors search: a cache, rebuilt when missing.\n*\n' },
+      ]);
+    } catch (e) {
+      // A search answers without its cache (a read-only project, a full disk): it is only slower next time.
+      if (!flags.quiet) io.stderr.write(`dtors: the search index could not be saved (${(e as Error).message}); the next search will index again\n`);
+    }
+  }
+  return index;
+}

@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { copyProject, EXAMPLE, runBinary, runInProcess } from '../helpers.js';
+
+describe('dtors suggest', () => {
+  it('writes suggestions as annotation rows that load as coding, each saying where it came from', async () => {
+    const dir = copyProject(EXAMPLE);
+    const r = await runInProcess(['suggest', '.', '--out', 'annotations/suggested.csv'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/dtors: \d+ suggestions for \d+ uncoded passages/);
+    const rows = parseCsv(readFileSync(join(dir, 'annotations', 'suggested.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(rows.length).toBeGreaterThan(50);
+    expect(rows.every((x) => x.coder === 'suggest')).toBe(true);
+    expect(rows.every((x) => /^(\[model 0\.\d\d: [^\]]+\] ?)?(\[keywords: [^\]]+\])?$/.test(x.note) && x.note !== '')).toBe(true);
+    expect(rows.some((x) => x.note.startsWith('[model'))).toBe(true);
+    expect(rows.some((x) => x.note.includes('[keywords'))).toBe(true);
+    const v = await runInProcess(['validate', '.'], dir);
+    expect(v.code).toBe(0);
+  });
+
+  it('gives the same suggestions every time', () => {
+    const a = runBinary(['suggest', EXAMPLE, '-f', 'json']);
+    const b = runBinary(['suggest', EXAMPLE, '-f', 'json']);
+    expect(a.code).toBe(0);
+    expect(a.stdout).toBe(b.stdout);
+    const j = JSON.parse(a.stdout);
+    expect(j.suggestions[0]).toEqual(expect.objectContaining({ transcript: expect.any(String), code: expect.any(String), startLine: expect.any(Number), excerpt: expect.any(String) }));
+  });
+
+  it('evaluates both sources by cross-validation, code by code', async () => {
+    const r = await runInProcess(['suggest', '--evaluate', '-f', 'json'], EXAMPLE);
+    expect(r.code).toBe(0);
+    const t = JSON.parse(r.stdout).tables[0];
+    expect(t.title).toMatch(/^Cross-validation: 5 folds by case, \d+ respondent turns$/);
+    const overall = t.rows[t.rows.length - 1];
+    expect(overall[0]).toBe('all (micro-average)');
+    // Far better than chance on the example's coding, and far from perfect: numbers to read, not to trust blindly.
+    const [precision, recall] = [overall[5], overall[6]];
+    expect(precision).toBeGreaterThan(25);
+    expect(recall).toBeGreaterThan(25);
+    expect(precision).toBeLessThan(100);
+  });
+
+  it('suggests from keywords alone when asked', async () => {
+    const r = await runInProcess(['suggest', '--source', 'keywords', '-f', 'json'], EXAMPLE);
+    const j = JSON.parse(r.stdout);
+    expect(j.suggestions.every((s: { model?: unknown; keywords?: unknown }) => s.model === undefined && s.keywords)).toBe(true);
+  });
+});
