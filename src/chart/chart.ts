@@ -4,6 +4,7 @@ import type { Case, CellSummary, Diagnostic, Project, QuoteMode, Segment, Transc
 import { unknownAttribute, unknownCoder } from '../project/hints.js';
 import { naturalCompare } from '../project/text.js';
 import { codePointOffset, lineEnd } from '../project/transcript.js';
+import type * as AutoSummary from './autoSummary.js';
 
 /** Everything that shapes a chart; defaults come from dtors.yaml, flags override them. */
 export interface ChartOptions {
@@ -21,6 +22,12 @@ export interface ChartOptions {
   where: [string, string[]][];
   /** Chart only these coders' annotations; all when absent. */
   coders?: string[];
+  /**
+   * Fill passages the analyst has not summarised with an extractive summary of the participant's own
+   * words, marked `[auto]`: the autoSummary.ts module, passed in by whoever wants it, so that charting
+   * without it never loads the language processing. Default: none.
+   */
+  autoSummary?: Pick<typeof AutoSummary, 'autoSummary' | 'stemIdf'>;
   /**
    * Work out each entry's verbatim words and speaker. Default true; when no output shows quotes the
    * work can be skipped.
@@ -93,6 +100,8 @@ export function buildMatrices(project: Project, segments: Segment[], o: ChartOpt
     );
   }
 
+  if (o.autoSummary) fillAutoSummaries(project, segments, entries, o.autoSummary);
+
   const themes = o.themes ? project.frame.themes.filter((t) => o.themes!.includes(t.id)) : project.frame.themes;
   return themes.map((theme) => {
     const columns: Column[] = [];
@@ -110,6 +119,34 @@ export function buildMatrices(project: Project, segments: Segment[], o: ChartOpt
     }));
     return { theme: { id: theme.id, label: theme.label, description: theme.description }, attributes: [...o.attributes], columns, rows };
   });
+}
+
+/**
+ * Gives every unsummarised entry its `[auto]` summary. The words weighed are those of the whole cell
+ * (what the case said on the sub-theme), against every coded passage of the project.
+ */
+function fillAutoSummaries(project: Project, segments: Segment[], entries: Map<string, { seg: Segment; entry: Entry }[]>, auto: NonNullable<ChartOptions['autoSummary']>): void {
+  const respondent = new Map<Segment, string>();
+  const words = (seg: Segment) => {
+    let w = respondent.get(seg);
+    if (w === undefined) respondent.set(seg, (w = quoteOf(seg.transcript, seg, false).text ?? ''));
+    return w;
+  };
+  const idf = auto.stemIdf(segments.map(words));
+  for (const [key, list] of entries) {
+    if (list.every((x) => x.entry.summary !== undefined)) continue;
+    const column = key.slice(key.indexOf('\u0000') + 1);
+    const keywords = project.frame.order.filter((id) => project.frame.nodes.get(id)!.column === column).flatMap((id) => project.frame.nodes.get(id)!.keywords);
+    const cellText = list.map((x) => words(x.seg)).join(' ');
+    for (const x of list) {
+      if (x.entry.summary !== undefined) continue;
+      const text = auto.autoSummary(words(x.seg), cellText, idf, keywords);
+      if (text) {
+        x.entry.summary = text;
+        x.entry.auto = true;
+      }
+    }
+  }
 }
 
 export function cellKey(caseId: string, column: string): string {
@@ -140,7 +177,8 @@ function toCell(code: string, entries: Entry[], s: CellSummary | undefined): Cel
     if (s.coder) cell.coder = s.coder;
     cell.state = s.absence === 'not discussed' ? 'not-discussed' : s.absence === 'not asked' ? 'not-asked' : 'cell-summary';
   } else if (entries.length) {
-    cell.state = entries.every((e) => e.summary !== undefined) ? 'summarised' : 'not-summarised';
+    // An [auto] summary is not the analyst's: the cell stays not summarised.
+    cell.state = entries.every((e) => e.summary !== undefined && !e.auto) ? 'summarised' : 'not-summarised';
   }
   return cell;
 }

@@ -17,6 +17,8 @@ export interface Entry {
   /** The code as coded (may be below the column's sub-theme). */
   code: string;
   summary?: string;
+  /** The summary is an extractive `[auto]` one (chart --auto-summary), not the analyst's. */
+  auto?: boolean;
   note?: string;
   coder?: string;
   id?: string;

@@ -49,3 +49,37 @@ describe('dtors suggest', () => {
     expect(j.suggestions.every((s: { model?: unknown; keywords?: unknown }) => s.model === undefined && s.keywords)).toBe(true);
   });
 });
+
+describe('dtors chart --auto-summary', () => {
+  it('fills only passages not summarised, marks them [auto], and leaves the cell not summarised', async () => {
+    const plain = JSON.parse((await runInProcess(['chart', '.', '-f', 'json', '--theme', '1'], EXAMPLE)).stdout);
+    const auto = JSON.parse((await runInProcess(['chart', '.', '-f', 'json', '--theme', '1', '--auto-summary'], EXAMPLE)).stdout);
+    const cells = (m: { matrices: { rows: { cells: { state: string; entries: { summary?: string; auto?: boolean; quote?: string }[] }[] }[] }[] }) =>
+      m.matrices.flatMap((x) => x.rows.flatMap((r) => r.cells));
+    const before = cells(plain);
+    const after = cells(auto);
+    let filled = 0;
+    after.forEach((cell, i) => {
+      expect(cell.state).toBe(before[i].state);
+      cell.entries.forEach((e, j) => {
+        const was = before[i].entries[j];
+        if (was.summary !== undefined) expect(e.summary).toBe(was.summary);
+        else if (e.summary !== undefined) {
+          filled++;
+          expect(e.auto).toBe(true);
+          // The participant's own words: every sentence chosen is in the passage.
+          const words = e.summary.replace(/^\[auto\] “|”$/g, '').replace(/ …$/, '').split(' … ');
+          for (const w of words) expect((was.quote ?? '').replace(/\s+/g, ' ')).toContain(w.replace(/\s+/g, ' '));
+        }
+      });
+    });
+    expect(filled).toBeGreaterThan(5);
+  });
+
+  it('is the same on every run, and shows [auto] in the Markdown charts', () => {
+    const a = runBinary(['chart', EXAMPLE, '--auto-summary', '--theme', '1']);
+    const b = runBinary(['chart', EXAMPLE, '--auto-summary', '--theme', '1']);
+    expect(a.stdout).toBe(b.stdout);
+    expect(a.stdout).toMatch(/\[auto\] “[^”]+” \(P\d\d-\w+:\d+(-\d+)?\)/);
+  });
+});

@@ -9,7 +9,8 @@ describe('src/nlp', () => {
   it('prints nothing and reads no .env when imported', () => {
     const dir = tempDir();
     writeFileSync(join(dir, '.env'), 'DTORS_LEAK=1\n');
-    const script = `import(${JSON.stringify(join(ROOT, 'dist', 'nlp', 'distance.js'))}).then(() => console.error(process.env.DTORS_LEAK ?? 'clean'))`;
+    const modules = ['distance.js', 'words.js', 'stopwords.js'].map((m) => JSON.stringify(join(ROOT, 'dist', 'nlp', m)));
+    const script = `Promise.all([${modules.map((m) => `import(${m})`).join(', ')}]).then(() => console.error(process.env.DTORS_LEAK ?? 'clean'))`;
     const r = spawnSync(process.execPath, ['-e', script], { cwd: dir, encoding: 'utf8' });
     expect(r.status).toBe(0);
     expect(r.stdout).toBe('');

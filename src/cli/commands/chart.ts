@@ -22,6 +22,7 @@ interface Flags extends ProjectFlags {
   excel?: boolean;
   raw?: boolean;
   lock?: boolean;
+  autoSummary?: boolean;
 }
 
 const FORMATS: Format[] = ['markdown', 'csv', 'json'];
@@ -50,6 +51,7 @@ export function chartCommand(io: Io, done: (code: number) => void): Command {
     .option('--excel', 'CSV for Excel: a byte-order mark and CRLF line ends')
     .option('--raw', 'do not neutralise CSV cells that a spreadsheet would run as formulas')
     .option('--lock', 'after charting, write dtors.lock.json (as validate --lock does)')
+    .option('--auto-summary', "fill passages not yet summarised with the participant's own most telling sentences, marked [auto]")
     .addHelpText(
       'after',
       `
@@ -61,7 +63,8 @@ Examples:
   dtors chart --layout long -f csv > long.csv   one row per entry, for R, pandas or pivot tables
   dtors chart --out charts                      charts/1-….csv, charts/1-….md …, charts/manifest.json
   dtors chart --out charts --check              in CI: fail when committed charts are out of date
-  dtors chart --out charts --lock               charts, then the lock that keeps the coding on its words`,
+  dtors chart --out charts --lock               charts, then the lock that keeps the coding on its words
+  dtors chart --auto-summary --theme 1          unsummarised passages shown by their own words, marked [auto]`,
     );
   addProjectOptions(cmd);
   return cmd.action(async (project: string, flags: Flags) => done(await runChart(io, project, flags)));
@@ -96,6 +99,8 @@ async function runChart(io: Io, target: string, flags: Flags): Promise<number> {
     themes: flags.theme,
     where: [...where],
     coders: flags.coder ?? d.coders,
+    // Language processing is loaded only for the charts that use it.
+    autoSummary: flags.autoSummary ? await import('../../chart/autoSummary.js') : undefined,
   };
   // Values from dtors.yaml were checked, with their place in the file, when it was loaded.
   const optionProblems = checkOptions(project, { ...options, sort: flags.sort ?? [], attributes: flags.attributes ? options.attributes : [], coders: flags.coder });
@@ -169,6 +174,8 @@ async function runChart(io: Io, target: string, flags: Flags): Promise<number> {
     coders: sorted(options.coders),
     excel: Boolean(flags.excel),
     raw: Boolean(flags.raw),
+    // Recorded only when used, so manifests of charts made without it stay as they were.
+    ...(flags.autoSummary ? { autoSummary: true } : {}),
   };
   const all = [...files, buildManifest(project.inputs, manifestOptions, files)];
   const dir = outDir!; // --out was given: stdout output returned above
