@@ -51,6 +51,11 @@ export function stem(word: string): string {
   return s;
 }
 
+/** Remembers stems worked out before (a search index keeps its vocabulary's). */
+export function knownStems(words: string[], stemsOfWords: string[]): void {
+  words.forEach((w, i) => stems.set(w, stemsOfWords[i]));
+}
+
 /**
  * Whether a query term finds a word: by its stem (`waiting` finds `waited`), or as a truncation that
  * reaches past the word's stem (`motivat` finds `motivated` and `motivation`, whose stem is `motiv`,

@@ -19,6 +19,26 @@ export function buildTranscript(id: string, path: string, decoded: string, speak
   const text = decoded.includes('\r') ? decoded.replace(/\r\n?/g, '\n') : decoded;
   const lineStarts = lineStartsOf(text);
   const lineCount = text.length === 0 ? 0 : lineStarts.length;
+  // Turns are found when first asked for: trying the speaker pattern on every line is most of the work
+  // of reading a transcript, and a search reads a thousand transcripts to quote from a few.
+  let found: { turns: Turn[]; lineTurn: Int32Array } | undefined;
+  const turnsOf = () => (found ??= findTurns(text, lineStarts, lineCount, speakers));
+  return {
+    id,
+    path,
+    text,
+    lineStarts,
+    lineCount,
+    get turns() {
+      return turnsOf().turns;
+    },
+    get lineTurn() {
+      return turnsOf().lineTurn;
+    },
+  };
+}
+
+function findTurns(text: string, lineStarts: number[], lineCount: number, speakers: SpeakerConfig): { turns: Turn[]; lineTurn: Int32Array } {
   const interviewer = new Set(speakers.interviewer.map((l) => l.toLowerCase()));
   // Tried on each line on its own: on the whole text, a pattern such as `^\s*` or `[^:]+` would run on
   // across line ends, through every blank line below, and a long run of them would take quadratic time.
@@ -41,7 +61,7 @@ export function buildTranscript(id: string, path: string, decoded: string, speak
     }
     lineTurn[l] = current;
   }
-  return { id, path, text, lineStarts, lineCount, turns, lineTurn };
+  return { turns, lineTurn };
 }
 
 /** UTF-16 offsets where the lines of an LF text start, numbered as an editor numbers them. */

@@ -4,7 +4,7 @@
  * dose` means both in one turn, not somewhere in the same interview. Pure: the project, its segments
  * and the word index in; the hits out.
  */
-import { termMatcher } from '../nlp/words.js';
+import { knownStems, termMatcher } from '../nlp/words.js';
 import type { Frame, Project, Segment, Transcript } from '../model/types.js';
 import { floorIndex } from '../project/text.js';
 import { codePointOffset } from '../project/transcript.js';
@@ -64,6 +64,7 @@ interface Found {
 }
 
 export function search(project: Project, index: SearchIndex, query: Query, opts: SearchOptions): SearchResult {
+  knownStems(index.vocabulary, index.stems);
   // Each term is looked up once in the vocabulary, not once per word of text.
   const matchers = new Map<string, Uint8Array>();
   const flags = (term: string) => {

@@ -2,6 +2,7 @@
  * Suggestions for the respondent text no passage is coded to, and the cross-validation that says how
  * far to trust them. Pure: the project, its segments and the word index in; rows and tables out.
  */
+import { knownStems } from '../nlp/words.js';
 import type { Project, Segment } from '../model/types.js';
 import { floorIndex } from '../project/text.js';
 import type { DocIndex, SearchIndex } from '../search/index.js';
@@ -59,6 +60,7 @@ function examples(project: Project, index: SearchIndex, segments: Segment[], f: 
 }
 
 export function suggest(project: Project, segments: Segment[], index: SearchIndex, opts: SuggestOptions): SuggestedRow[] {
+  knownStems(index.vocabulary, index.stems);
   const f = features(index.vocabulary);
   const model = opts.sources.model ? train(examples(project, index, segments, f, () => true), f) : undefined;
   const sets = opts.sources.keywords ? keywordSets(project.frame, index.vocabulary) : [];
@@ -129,6 +131,7 @@ export interface Evaluation {
  * the sub-theme). The model of each fold is trained on the other folds' passages only.
  */
 export function evaluate(project: Project, segments: Segment[], index: SearchIndex, opts: { folds: number; top: number; minScore: number }): Evaluation {
+  knownStems(index.vocabulary, index.stems);
   const f = features(index.vocabulary);
   const sets = keywordSets(project.frame, index.vocabulary);
   const column = (code: string) => project.frame.nodes.get(code)?.column ?? code;

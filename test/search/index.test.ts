@@ -24,6 +24,7 @@ describe('the search index', () => {
         refreshIndex(index, Object.entries(texts).map(([id, t]) => ({ id, key: `k${t.length}`, text: () => t })));
         const back = parseIndex(serialiseIndex(index))!;
         expect(back.vocabulary).toEqual(index.vocabulary);
+        expect(back.stems).toEqual(index.stems);
         expect([...back.docs.keys()].sort()).toEqual([...index.docs.keys()].sort());
         for (const [id, d] of index.docs) {
           const b = back.docs.get(id)!;

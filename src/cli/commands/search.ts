@@ -97,6 +97,7 @@ async function runSearch(io: Io, words: string[], flags: Flags): Promise<number>
   let project: Project;
   let segments: Segment[] = [];
   let diagnostics;
+  let early: Promise<Uint8Array | undefined> | undefined;
   if (needsCoding) {
     const a = common.analyseOrStop(io, target, flags, 'nothing searched');
     if (typeof a === 'number') return a;
@@ -104,6 +105,9 @@ async function runSearch(io: Io, words: string[], flags: Flags): Promise<number>
     segments = a.segments;
     diagnostics = a.diagnostics;
   } else {
+    const { resolveProjectFile } = await import('../../project/load.js');
+    const file = resolveProjectFile(resolve(io.cwd, target)).file;
+    if (file) early = (await import('../searchIndex.js')).readIndexSoon(file);
     const loaded = loadProject(resolve(io.cwd, target), { encoding: flags.encoding, delimiter: flags.delimiter, display: target, coding: false });
     if (!loaded.project || loaded.diagnostics.some((d) => d.severity === 'error')) {
       const failed = common.report(io, loaded.diagnostics, flags);
@@ -127,7 +131,7 @@ async function runSearch(io: Io, words: string[], flags: Flags): Promise<number>
   const code = common.report(io, diagnostics, flags);
 
   const { loadIndex } = await import('../searchIndex.js');
-  const index = await loadIndex(io, project, flags);
+  const index = await loadIndex(io, project, flags, early);
   const cases = selectCases(project.cases, { sort: project.chart.sort ?? [], where: [...where] });
   const { search } = await import('../../search/search.js');
   const result = search(project, index, query, {
