@@ -1,18 +1,21 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Chalk } from 'chalk';
 import { anchorAll } from '../anchor/anchor.js';
 import { changesRow, checkDrift, type DriftReport } from '../anchor/drift.js';
 import { buildLock, emptyLock, LOCK_FILE, parseLock, serialiseLock, type Lock } from '../anchor/lock.js';
 import { readTextFile } from '../project/files.js';
-import { ENVIRONMENT_CODES, hasErrors, pushAll, sortDiagnostics } from '../model/diagnostics.js';
-import type { Diagnostic, Segment } from '../model/types.js';
+import { hasErrors, pushAll } from '../model/diagnostics.js';
+import type { Segment } from '../model/types.js';
 import { projectWarnings } from '../project/checks.js';
 import { loadProject, type Loaded } from '../project/load.js';
 import { slugClashes } from '../render/outputs.js';
-import { INTERRUPT_EXIT, Interrupted } from './interrupt.js';
-import { EnvironmentError, progress, readIfExists, shownPath, writeFilesAtomic, type Io, type Progress } from './output.js';
+import { progress, readIfExists, type Io, type Progress } from './output.js';
 import type { ProjectFlags } from './options.js';
+
+import { report, writeOrReport } from './report.js';
+
+// Reporting lives in report.ts; most commands reach it through here.
+export { colours, diagnosticJson, exitCode, formatDiagnostic, report, SHOWN_PER_CODE, writeOrReport } from './report.js';
 
 export interface Analysed extends Loaded {
   segments: Segment[];
@@ -78,71 +81,6 @@ export function analyseOrStop(
 }
 
 /**
- * At most this many diagnostics of one code are printed; a file with a problem on every one of its
- * 200,000 rows would otherwise bury the terminal (validate --format json still lists them all).
- */
-export const SHOWN_PER_CODE = 50;
-
-/** Prints diagnostics on stderr (warnings unless quiet) and returns the exit code they imply. */
-export function report(io: Io, diagnostics: Diagnostic[], flags: { color: boolean; quiet?: boolean }): number {
-  const c = colours(io, flags.color);
-  const shown = new Map<string, number>();
-  const hidden = new Map<string, { severity: Diagnostic['severity']; count: number }>();
-  for (const d of sortDiagnostics(diagnostics)) {
-    if (d.severity === 'warning' && flags.quiet) continue;
-    const n = (shown.get(d.code) ?? 0) + 1;
-    shown.set(d.code, n);
-    if (n > SHOWN_PER_CODE) {
-      const h = hidden.get(d.code) ?? { severity: d.severity, count: 0 };
-      h.count++;
-      hidden.set(d.code, h);
-      continue;
-    }
-    io.stderr.write(formatDiagnostic(io, d, c));
-  }
-  for (const [code, h] of [...hidden].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    io.stderr.write(`dtors: ${h.count.toLocaleString('en')} more ${code} ${h.severity === 'error' ? 'errors' : 'warnings'} not shown (dtors validate --format json lists every one)\n`);
-  }
-  return exitCode(diagnostics);
-}
-
-export function exitCode(diagnostics: Diagnostic[]): number {
-  if (diagnostics.some((d) => d.severity === 'error' && ENVIRONMENT_CODES.has(d.code))) return 2;
-  return hasErrors(diagnostics) ? 1 : 0;
-}
-
-/**
- * Colour only on a terminal, never with NO_COLOR set (to anything but "") or TERM=dumb or --no-color, and only on
- * stderr: stdout is data. chalk's own detection ignores NO_COLOR, so the level is decided here.
- */
-export function colours(io: Io, enabled: boolean): InstanceType<typeof Chalk> {
-  const on = enabled && io.stderrIsTTY && !io.env.NO_COLOR && io.env.TERM !== 'dumb';
-  return new Chalk({ level: on ? 1 : 0 });
-}
-
-/** `path:line:col: error CODE: message`, then an indented hint. */
-export function formatDiagnostic(io: Io, d: Diagnostic, c: InstanceType<typeof Chalk>): string {
-  const where = d.file ? `${shownPath(io, d.file)}${d.line ? `:${d.line}:${d.col ?? 1}` : ''}: ` : 'dtors: ';
-  const sev = d.severity === 'error' ? c.red.bold('error') : c.yellow.bold('warning');
-  let s = `${c.bold(where)}${sev} ${d.code}: ${d.message}\n`;
-  if (d.hint) s += `  ${c.cyan('hint:')} ${d.hint}\n`;
-  return s;
-}
-
-export function diagnosticJson(io: Io, d: Diagnostic): Record<string, unknown> {
-  return {
-    severity: d.severity,
-    code: d.code,
-    message: d.message,
-    file: d.file ? shownPath(io, d.file) : null,
-    line: d.line ?? null,
-    col: d.col ?? null,
-    hint: d.hint ?? null,
-  };
-}
-
-
-/**
  * The lock file's new text for an analysed project: every located annotation locked afresh, except
  * drifted ones, which keep the record reanchor needs to move them (locking them where they now point
  * would bless the drift). `kept` counts those.
@@ -195,28 +133,3 @@ export function blocked(a: Analysed): boolean {
 
 /** Anchoring problems: the ones re-anchoring is for, which do not stop the lock being written or reanchor running. */
 export const ANCHOR_PROBLEMS = new Set(['quote-not-found', 'quote-outside-lines', 'quote-ambiguous', 'lines-out-of-range', 'blank-passage', 'anchor-drift']);
-
-/**
- * writeFilesAtomic with its failures reported: undefined when every file was written, else the exit
- * code (an unwritable place, or an interruption, after which `unchanged` says what was left alone).
- */
-export async function writeOrReport(
-  io: Io,
-  dir: string,
-  files: { name: string; content: string | Uint8Array }[],
-  flags: { color: boolean; quiet?: boolean },
-  unchanged: string,
-  remove: string[] = [],
-): Promise<number | undefined> {
-  try {
-    await writeFilesAtomic(dir, files, remove);
-    return undefined;
-  } catch (e) {
-    if (e instanceof EnvironmentError) return report(io, [e.diagnostic], flags);
-    if (e instanceof Interrupted) {
-      if (e.reason !== 'EPIPE') io.stderr.write(`dtors: interrupted (${e.reason}); ${unchanged}\n`);
-      return INTERRUPT_EXIT[e.reason];
-    }
-    throw e;
-  }
-}

@@ -45,7 +45,16 @@ export async function loadIndex(io: Io, project: Project, flags: ProjectFlags, e
   const sha = new Map(project.inputs.map((i) => [i.path, i.sha256]));
   const rel = (p: string) => relative(project.root, p).split(sep).join('/');
   const before = index.docs.size;
-  const transcripts = [...project.transcripts.values()].map((t) => ({ id: t.id, key: `${sha.get(rel(t.path)) ?? ''}:${flags.encoding ?? 'utf8'}`, text: () => t.text }));
+  // The turns depend on the speaker settings: a change there makes every entry stale.
+  const { createHash } = await import('node:crypto');
+  const speakers = createHash('sha256').update(JSON.stringify([project.speakers.pattern.source, project.speakers.pattern.flags, project.speakers.interviewer])).digest('hex').slice(0, 12);
+  const { turnsOf } = await import('../search/search.js');
+  const transcripts = [...project.transcripts.values()].map((t) => ({
+    id: t.id,
+    key: `${sha.get(rel(t.path)) ?? ''}:${flags.encoding ?? 'utf8'}:${speakers}`,
+    text: () => t.text,
+    turns: () => turnsOf(t),
+  }));
   const indexed = refreshIndex(index, transcripts);
   if (indexed || index.docs.size !== before) {
     try {

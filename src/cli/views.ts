@@ -1,6 +1,6 @@
 import { basename, dirname, resolve } from 'node:path';
 import type { StatView } from '../stats/types.js';
-import { writeOrReport } from './common.js';
+import { writeOrReport } from './report.js';
 import { UsageError } from './options.js';
 import type { Io } from './output.js';
 

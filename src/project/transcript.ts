@@ -49,10 +49,9 @@ function findTurns(text: string, lineStarts: number[], lineCount: number, speake
   for (let l = 0; l < lineCount; l++) {
     const start = lineStarts[l];
     const end = l + 1 < lineStarts.length ? lineStarts[l + 1] - 1 : text.length;
-    const line = text.slice(start, end);
-    // test() first: most lines continue a turn, and exec() would build a match for each of them.
-    const m = pattern.test(line) ? pattern.exec(line) : null;
-    if (m && m.index === 0) {
+    // A blank line starts no turn (a label is never empty), and it is a third of many transcripts.
+    const m = end > start ? pattern.exec(text.slice(start, end)) : null;
+    if (m && m.index === 0 && (m[1] ?? m[0]).trim() !== '') {
       const label = (m[1] ?? m[0]).trim();
       let textStart = start + m[0].length;
       while (textStart < end && (text[textStart] === ' ' || text[textStart] === '\t')) textStart++;

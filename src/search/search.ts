@@ -9,7 +9,7 @@ import type { Frame, Project, Segment, Transcript } from '../model/types.js';
 import { floorIndex } from '../project/text.js';
 import { codePointOffset } from '../project/transcript.js';
 import type { Query } from './query.js';
-import type { DocIndex, SearchIndex } from './index.js';
+import type { DocIndex, DocTurns, SearchIndex } from './index.js';
 
 export interface SearchOptions {
   /** Transcripts to search, in order. */
@@ -104,7 +104,8 @@ export function search(project: Project, index: SearchIndex, query: Query, opts:
     // the words are found in the whole transcript first, and only their units are looked at.
     const found0 = positives(doc, wanted);
     if (!found0.length) continue;
-    const us = unitsOf(t, opts, byTranscript.get(id) ?? [], project.frame);
+    // Plain turns come from the index; coded or uncoded text is cut from the transcript's own turns.
+    const us = opts.coded || opts.uncoded ? unitsOf(t, opts, byTranscript.get(id) ?? [], project.frame) : cachedUnits(doc.turns, opts.respondentOnly);
     const candidates = new Set<number>();
     for (const k of found0) {
       const u = unitAt(us, doc.starts[k]);
@@ -178,6 +179,30 @@ function unitAt(units: Unit[], o: number): number | undefined {
     else return mid;
   }
   return undefined;
+}
+
+/** A transcript's turns as the index keeps them (every turn, with the lines before the first). */
+export function turnsOf(t: Transcript): DocTurns {
+  const units = unitsOf(t, {}, [], { themes: [], nodes: new Map(), order: [] });
+  const labels = [...new Set(units.map((u) => u.speaker).filter((l): l is string => l !== undefined))];
+  const interviewer = new Set(t.turns.filter((x) => x.interviewer).map((x) => x.label));
+  return {
+    starts: Int32Array.from(units, (u) => u.start),
+    ends: Int32Array.from(units, (u) => u.end),
+    label: Int32Array.from(units, (u) => (u.speaker === undefined ? -1 : labels.indexOf(u.speaker))),
+    interviewer: Uint8Array.from(units, (u) => (u.speaker !== undefined && interviewer.has(u.speaker) ? 1 : 0)),
+    labels,
+  };
+}
+
+function cachedUnits(turns: DocTurns, respondentOnly: boolean | undefined): Unit[] {
+  const out: Unit[] = [];
+  for (let i = 0; i < turns.starts.length; i++) {
+    // Respondent-only leaves out the interviewer and the lines before the first turn, as unitsOf does.
+    if (respondentOnly && (turns.interviewer[i] || turns.label[i] < 0)) continue;
+    out.push({ start: turns.starts[i], end: turns.ends[i], speaker: turns.label[i] < 0 ? undefined : turns.labels[turns.label[i]] });
+  }
+  return out;
 }
 
 /** The units of one transcript: its turns, cut down to coded or uncoded text when asked. */

@@ -78,10 +78,11 @@ async function runSearch(io: Io, words: string[], flags: Flags): Promise<number>
   if (flags.coded && flags.uncoded) throw new UsageError('--coded and --uncoded exclude each other');
   const where = parseWhere(flags.where);
 
-  const [{ parseQuery, QueryError, showQuery }, { loadProject }, common, { checkOptions, selectCases }] = await Promise.all([
+  // The anchoring (common.js) is loaded only for --coded and --uncoded: a plain search does without it.
+  const [{ parseQuery, QueryError, showQuery }, { loadProject, resolveProjectFile }, { report, writeOrReport }, { checkOptions, selectCases }] = await Promise.all([
     import('../../search/query.js'),
     import('../../project/load.js'),
-    import('../common.js'),
+    import('../report.js'),
     import('../../chart/chart.js'),
   ]);
   let query: Query;
@@ -99,18 +100,18 @@ async function runSearch(io: Io, words: string[], flags: Flags): Promise<number>
   let diagnostics;
   let early: Promise<Uint8Array | undefined> | undefined;
   if (needsCoding) {
-    const a = common.analyseOrStop(io, target, flags, 'nothing searched');
+    const { analyseOrStop } = await import('../common.js');
+    const a = analyseOrStop(io, target, flags, 'nothing searched');
     if (typeof a === 'number') return a;
     project = a.project;
     segments = a.segments;
     diagnostics = a.diagnostics;
   } else {
-    const { resolveProjectFile } = await import('../../project/load.js');
     const file = resolveProjectFile(resolve(io.cwd, target)).file;
     if (file) early = (await import('../searchIndex.js')).readIndexSoon(file);
     const loaded = loadProject(resolve(io.cwd, target), { encoding: flags.encoding, delimiter: flags.delimiter, display: target, coding: false });
     if (!loaded.project || loaded.diagnostics.some((d) => d.severity === 'error')) {
-      const failed = common.report(io, loaded.diagnostics, flags);
+      const failed = report(io, loaded.diagnostics, flags);
       if (loaded.project) io.stderr.write('dtors: nothing searched; fix the errors above\n');
       return failed;
     }
@@ -125,10 +126,10 @@ async function runSearch(io: Io, words: string[], flags: Flags): Promise<number>
     }
   }
   if (problems.length) {
-    common.report(io, problems, flags);
+    report(io, problems, flags);
     return 2;
   }
-  const code = common.report(io, diagnostics, flags);
+  const code = report(io, diagnostics, flags);
 
   const { loadIndex } = await import('../searchIndex.js');
   const index = await loadIndex(io, project, flags, early);
@@ -149,10 +150,17 @@ async function runSearch(io: Io, words: string[], flags: Flags): Promise<number>
     );
   }
 
-  const { writeOrReport } = common;
   let output: string;
   if (flags.asAnnotations) {
-    output = annotationRows(result.hits, flags.asAnnotations, understood, flags);
+    const { stringify } = await import('csv-stringify/sync');
+    // Annotation rows: input for dtors, written as they are (not neutralised for a spreadsheet).
+    output = stringify(annotationRows(result.hits, flags.asAnnotations, understood), {
+      header: true,
+      columns: ['transcript', 'code', 'lines', 'summary', 'note', 'coder'],
+      bom: Boolean(flags.excel),
+      record_delimiter: flags.excel ? 'windows' : 'unix',
+      quote_record_delimiter: true,
+    });
   } else if (flags.format === 'json') {
     output =
       JSON.stringify(
@@ -204,9 +212,9 @@ function describeFilters(where: Map<string, string[]>, flags: Flags): string[] {
 
 /**
  * The hits as coding to review: one row per turn (or passage) with a hit, its lines, coded CODE by
- * coder "search", the query in the note. An annotation file dtors reads as it is.
+ * coder "search", the query in the note.
  */
-function annotationRows(hits: import('../../search/search.js').Hit[], code: string, understood: string, flags: Flags): string {
+function annotationRows(hits: import('../../search/search.js').Hit[], code: string, understood: string): string[][] {
   const seen = new Set<number>();
   const rows: string[][] = [];
   for (const h of hits) {
@@ -215,10 +223,5 @@ function annotationRows(hits: import('../../search/search.js').Hit[], code: stri
     const lines = h.unit.startLine === h.unit.endLine ? `${h.unit.startLine}` : `${h.unit.startLine}-${h.unit.endLine}`;
     rows.push([h.transcript, code, lines, '', `search: ${understood}`, 'search']);
   }
-  return csvRows([['transcript', 'code', 'lines', 'summary', 'note', 'coder'], ...rows], flags);
-}
-
-function csvRows(rows: string[][], flags: Flags): string {
-  // Annotation files are input: written as they are, not neutralised for spreadsheets.
-  return rows.map((r) => r.map((c) => (/[",\n\r]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',')).join(flags.excel ? '\r\n' : '\n') + (flags.excel ? '\r\n' : '\n');
+  return rows;
 }
