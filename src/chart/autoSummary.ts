@@ -19,16 +19,17 @@ export const AUTO_MARK = '[auto]';
 const MIN_WORDS = 12;
 const MAX_WORDS = 40;
 
-/** Inverse document frequency of stems over a set of passages' texts. */
-export function stemIdf(texts: string[]): Map<string, number> {
+/** Inverse document frequency of stems over passages, each given by its stems (`contentStems`). */
+export function stemIdf(passages: string[][]): Map<string, number> {
   const df = new Map<string, number>();
-  for (const t of texts) for (const s of new Set(contentStems(t))) df.set(s, (df.get(s) ?? 0) + 1);
+  for (const p of passages) for (const s of new Set(p)) df.set(s, (df.get(s) ?? 0) + 1);
   const idf = new Map<string, number>();
-  for (const [s, n] of df) idf.set(s, Math.log((texts.length + 1) / (n + 1)) + 1);
+  for (const [s, n] of df) idf.set(s, Math.log((passages.length + 1) / (n + 1)) + 1);
   return idf;
 }
 
-function contentStems(text: string): string[] {
+/** The stems of the words of a text that count (not stopwords, not one letter, not numbers). */
+export function contentStems(text: string): string[] {
   return tokenize(text)
     .words.filter((w) => w.length > 1 && !isStopword(w) && /\p{L}/u.test(w))
     .map(stem);
@@ -41,13 +42,18 @@ export function sentences(text: string): string[] {
     .filter((s) => /\p{L}/u.test(s));
 }
 
-/**
- * The auto summary of one passage (`passage`, respondent words only), given the text of the whole cell
- * and the project's idf. Undefined when the passage has no sentence with a word that counts.
- */
-export function autoSummary(passage: string, cellText: string, idf: Map<string, number>, keywords: string[]): string | undefined {
+/** How often each stem occurs in passages given by their stems (a cell's, worked out once per cell). */
+export function stemCounts(passages: string[][]): Map<string, number> {
   const tf = new Map<string, number>();
-  for (const s of contentStems(cellText)) tf.set(s, (tf.get(s) ?? 0) + 1);
+  for (const p of passages) for (const s of p) tf.set(s, (tf.get(s) ?? 0) + 1);
+  return tf;
+}
+
+/**
+ * The auto summary of one passage (`passage`, respondent words only), given the stem counts of the
+ * whole cell and the project's idf. Undefined when the passage has no sentence with a word that counts.
+ */
+export function autoSummary(passage: string, tf: Map<string, number>, idf: Map<string, number>, keywords: string[]): string | undefined {
   const keyStems = new Set(keywords.flatMap((k) => contentStems(k)));
   const scored = sentences(passage).map((text, order) => {
     const stems = contentStems(text);

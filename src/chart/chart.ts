@@ -27,7 +27,7 @@ export interface ChartOptions {
    * words, marked `[auto]`: the autoSummary.ts module, passed in by whoever wants it, so that charting
    * without it never loads the language processing. Default: none.
    */
-  autoSummary?: Pick<typeof AutoSummary, 'autoSummary' | 'stemIdf'>;
+  autoSummary?: Pick<typeof AutoSummary, 'autoSummary' | 'stemIdf' | 'stemCounts' | 'contentStems'>;
   /**
    * Work out each entry's verbatim words and speaker. Default true; when no output shows quotes the
    * work can be skipped.
@@ -126,21 +126,25 @@ export function buildMatrices(project: Project, segments: Segment[], o: ChartOpt
  * (what the case said on the sub-theme), against every coded passage of the project.
  */
 function fillAutoSummaries(project: Project, segments: Segment[], entries: Map<string, { seg: Segment; entry: Entry }[]>, auto: NonNullable<ChartOptions['autoSummary']>): void {
-  const respondent = new Map<Segment, string>();
+  // Each passage's respondent words, and their stems, are worked out once.
+  const respondent = new Map<Segment, { text: string; stems: string[] }>();
   const words = (seg: Segment) => {
     let w = respondent.get(seg);
-    if (w === undefined) respondent.set(seg, (w = quoteOf(seg.transcript, seg, false).text ?? ''));
+    if (w === undefined) {
+      const text = quoteOf(seg.transcript, seg, false).text ?? '';
+      respondent.set(seg, (w = { text, stems: auto.contentStems(text) }));
+    }
     return w;
   };
-  const idf = auto.stemIdf(segments.map(words));
+  const idf = auto.stemIdf(segments.map((s) => words(s).stems));
   for (const [key, list] of entries) {
     if (list.every((x) => x.entry.summary !== undefined)) continue;
     const column = key.slice(key.indexOf('\u0000') + 1);
     const keywords = project.frame.order.filter((id) => project.frame.nodes.get(id)!.column === column).flatMap((id) => project.frame.nodes.get(id)!.keywords);
-    const cellText = list.map((x) => words(x.seg)).join(' ');
+    const tf = auto.stemCounts(list.map((x) => words(x.seg).stems));
     for (const x of list) {
       if (x.entry.summary !== undefined) continue;
-      const text = auto.autoSummary(words(x.seg), cellText, idf, keywords);
+      const text = auto.autoSummary(words(x.seg).text, tf, idf, keywords);
       if (text) {
         x.entry.summary = text;
         x.entry.auto = true;

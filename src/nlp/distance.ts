@@ -1,8 +1,13 @@
 // The only way into `natural`: its package root prints dotenv lines to stdout, reads ./.env and costs
-// ~0.6 s, so only single files are imported, and only here.
-import { distance } from 'fastest-levenshtein';
-import levenshtein from 'natural/lib/natural/distance/levenshtein_distance.js';
+// ~0.6 s, so only single files are imported, and only here. Both libraries are loaded when first
+// used: "did you mean" hints are for runs that found a mistake, and every command loads this file.
+import { createRequire } from 'node:module';
+import type levenshteinModule from 'natural/lib/natural/distance/levenshtein_distance.js';
 import { naturalCompare } from '../project/text.js';
+
+const require = createRequire(import.meta.url);
+let levenshtein: typeof levenshteinModule | undefined;
+let fastest: typeof import('fastest-levenshtein') | undefined;
 
 /**
  * The candidates nearest to `word` by Damerau-Levenshtein distance (case-insensitive), close enough
@@ -14,12 +19,13 @@ export function nearest(word: string, candidates: Iterable<string>, limit = 1): 
   if (!w) return [];
   const max = Math.max(1, Math.floor(w.length / 3));
   const scored: { c: string; d: number; exact: number }[] = [];
+  levenshtein ??= require('natural/lib/natural/distance/levenshtein_distance.js') as typeof levenshteinModule;
   for (const c of candidates) {
     const lc = c.toLowerCase();
     if (Math.abs(lc.length - w.length) > max) continue;
     const d = levenshtein.DamerauLevenshteinDistance(w, lc);
     // Between equally near candidates, the one that also matches the typed capitals comes first.
-    if (d <= max) scored.push({ c, d, exact: levenshtein.DamerauLevenshteinDistance(word.trim(), c) });
+    if (d <= max) scored.push({ c, d, exact: levenshtein!.DamerauLevenshteinDistance(word.trim(), c) });
   }
   scored.sort((a, b) => a.d - b.d || a.exact - b.exact || naturalCompare(a.c, b.c));
   return scored.slice(0, limit).map((s) => s.c);
@@ -31,5 +37,6 @@ export function nearest(word: string, candidates: Iterable<string>, limit = 1): 
  * two contexts for every candidate place of every drifted passage.
  */
 export function editDistance(a: string, b: string): number {
-  return distance(a, b);
+  fastest ??= require('fastest-levenshtein') as typeof import('fastest-levenshtein');
+  return fastest.distance(a, b);
 }

@@ -34,7 +34,8 @@ export function tokenize(text: string): Tokens {
 
 /** Lower case, the curly apostrophe as the straight one: `Don’t` and `don't` are one word. */
 export function normalWord(w: string): string {
-  return w.toLowerCase().replace(/’/g, "'");
+  const lower = w.toLowerCase();
+  return lower.includes('’') ? lower.replace(/’/g, "'") : lower;
 }
 
 const stems = new Map<string, string>();

@@ -130,13 +130,16 @@ export interface Evaluation {
  * Both the truth and the suggestions are compared as chart columns (codes below a sub-theme count as
  * the sub-theme). The model of each fold is trained on the other folds' passages only.
  */
-export function evaluate(project: Project, segments: Segment[], index: SearchIndex, opts: { folds: number; top: number; minScore: number }): Evaluation {
+export function evaluate(project: Project, segments: Segment[], index: SearchIndex, opts: { folds: number; top: number; minScore: number; cases?: Set<string> }): Evaluation {
   knownStems(index.vocabulary, index.stems);
   const f = features(index.vocabulary);
   const sets = keywordSets(project.frame, index.vocabulary);
   const column = (code: string) => project.frame.nodes.get(code)?.column ?? code;
   const coded = new Set(segments.map((s) => s.transcript.id));
-  const cases = project.cases.filter((c) => c.transcripts.some((t) => coded.has(t)));
+  // Only the cases asked for (--where) are folded, trained on and tested.
+  const cases = project.cases.filter((c) => (!opts.cases || opts.cases.has(c.id)) && c.transcripts.some((t) => coded.has(t)));
+  const kept = new Set(cases.flatMap((c) => c.transcripts));
+  const scoped = segments.filter((s) => kept.has(s.transcript.id));
   const folds = Math.max(2, Math.min(opts.folds, cases.length));
   const foldOf = new Map<string, number>();
   cases.forEach((c, i) => c.transcripts.forEach((t) => foldOf.set(t, i % folds)));
@@ -147,9 +150,9 @@ export function evaluate(project: Project, segments: Segment[], index: SearchInd
     return c;
   };
   let units = 0;
-  const byTranscript = groupByTranscript(segments);
+  const byTranscript = groupByTranscript(scoped);
   for (let fold = 0; fold < folds; fold++) {
-    const model: Model = train(examples(project, index, segments, f, (s) => foldOf.get(s.transcript.id) !== fold), f);
+    const model: Model = train(examples(project, index, scoped, f, (s) => foldOf.get(s.transcript.id) !== fold), f);
     for (const [id, list] of byTranscript) {
       if (foldOf.get(id) !== fold) continue;
       const doc = index.docs.get(id);

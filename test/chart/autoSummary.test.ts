@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { autoSummary, sentences, stemIdf } from '../../src/chart/autoSummary.js';
+import { autoSummary as summaryOf, contentStems, sentences, stemCounts, stemIdf as idfOf } from '../../src/chart/autoSummary.js';
+
+/** The summary of a passage in a cell of the given text. */
+const autoSummary = (passage: string, cell: string, idf: Map<string, number>, keywords: string[]) => summaryOf(passage, stemCounts([contentStems(cell)]), idf, keywords);
+const stemIdf = (texts: string[]) => idfOf(texts.map(contentStems));
 
 describe('auto summaries', () => {
   const passage = 'Yeah. I was on the waiting list for weeks. Fourteen weeks I waited for a script, and I was using the whole time. The worker was nice enough.';

@@ -85,7 +85,8 @@ async function runSuggest(io: Io, target: string, flags: Flags): Promise<number>
   const filters = [...where].map(([k, vs]) => `${k} = ${vs.join(' or ')}`);
 
   if (flags.evaluate) {
-    const e = core.evaluate(project, a.segments, index, { folds, top, minScore });
+    const kept = selectCases(project.cases, { sort: [], where: [...where] });
+    const e = core.evaluate(project, a.segments, index, { folds, top, minScore, cases: new Set(kept.map((c) => c.id)) });
     const pct = (x: number | null | undefined) => (x === null || x === undefined ? null : Math.round(x * 1000) / 10);
     const label = (c: string) => project.frame.nodes.get(c)?.label ?? '';
     const view: StatView = {
