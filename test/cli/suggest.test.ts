@@ -83,3 +83,14 @@ describe('dtors chart --auto-summary', () => {
     expect(a.stdout).toMatch(/\[auto\] “[^”]+” \(P\d\d-\w+:\d+(-\d+)?\)/);
   });
 });
+
+describe('dtors suggest --evaluate --where', () => {
+  it('folds, trains and tests only the cases asked for', async () => {
+    const all = JSON.parse((await runInProcess(['suggest', '--evaluate', '-f', 'json'], EXAMPLE)).stdout).tables[0].title;
+    const some = JSON.parse((await runInProcess(['suggest', '--evaluate', '-f', 'json', '--where', 'role=provider'], EXAMPLE)).stdout);
+    const turns = (title: string) => Number(/, (\d+) respondent turns/.exec(title)![1]);
+    expect(turns(some.tables[0].title)).toBeLessThan(turns(all));
+    expect(some.tables[0].title).toMatch(/^Cross-validation: 4 folds by case/);
+    expect(some.filters).toEqual(['role = provider']);
+  });
+});
