@@ -14,6 +14,16 @@ export interface ViewFlags {
   quiet?: boolean;
 }
 
+/** Text on stdout, or written atomically to `out` (a path; `-` is stdout). Returns the exit code when writing failed. */
+export async function emitText(io: Io, text: string, out: string | undefined, flags: { color: boolean; quiet?: boolean }): Promise<number | undefined> {
+  if (!out || out === '-') {
+    io.stdout.write(text);
+    return undefined;
+  }
+  const path = resolve(io.cwd, out);
+  return writeOrReport(io, dirname(path), [{ name: basename(path), content: text }], flags, `${out} not written`);
+}
+
 /**
  * The end of `stats` and `agree`: the tables in the chosen format, on stdout or in `--out`, with any
  * other files the command makes (a heatmap, ratings). Files of one folder are written together, so a

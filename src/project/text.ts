@@ -38,6 +38,11 @@ export function floorIndex(sorted: ArrayLike<number>, x: number): number {
   return lo;
 }
 
+/** Text on one line: every run of white space (line ends included) as one space. */
+export function oneLine(s: string): string {
+  return s.replace(/\s+/g, ' ');
+}
+
 /** A value as trimmed text, or undefined when it is absent or blank (cells, YAML scalars). */
 export function cleanText(v: unknown): string | undefined {
   if (v === undefined || v === null) return undefined;

@@ -5,6 +5,7 @@
  * what cannot be, is in docs/refi.md.
  */
 import { codePointOffset } from '../project/transcript.js';
+import { oneLine } from '../project/text.js';
 import type { Annotation, FrameNode, Project, Segment, Transcript } from '../model/types.js';
 import { lockKeys } from '../anchor/lock.js';
 import { guidFor } from './guid.js';
@@ -35,7 +36,7 @@ export function codeName(n: FrameNode): string {
  * are what another coder needs to see there. `dtors import` reads them back into their fields.
  */
 export function codeDescription(n: FrameNode): string | undefined {
-  const rules = [n.include && `Include: ${oneLine(n.include)}`, n.exclude && `Exclude: ${oneLine(n.exclude)}`, n.keywords.length ? `Keywords: ${n.keywords.join(', ')}` : undefined].filter(Boolean);
+  const rules = [n.include && `Include: ${oneLine(n.include).trim()}`, n.exclude && `Exclude: ${oneLine(n.exclude).trim()}`, n.keywords.length ? `Keywords: ${n.keywords.join(', ')}` : undefined].filter(Boolean);
   const parts = [n.description, rules.join('\n')].filter((x) => x);
   return parts.length ? parts.join('\n\n') : undefined;
 }
@@ -253,6 +254,3 @@ function memo(f: (key: string) => string): (key: string | undefined) => string |
   };
 }
 
-function oneLine(s: string): string {
-  return s.replace(/\s+/g, ' ').trim();
-}

@@ -9,7 +9,7 @@ import { findWithin, foldText } from '../anchor/quote.js';
 import { warning } from '../model/diagnostics.js';
 import type { Diagnostic } from '../model/types.js';
 import { LONG_COLUMNS } from '../model/matrix.js';
-import { floorIndex } from '../project/text.js';
+import { floorIndex, oneLine } from '../project/text.js';
 import { lineStartsOf } from '../project/transcript.js';
 import type { RefiCode, RefiCoding, RefiProject, RefiSelection, RefiTextSource } from './model.js';
 import { chooseReading, describeReading, READINGS, SourceText, type Reading, type Scored, type Unit } from './offsets.js';
@@ -679,9 +679,6 @@ function unique(base: string, taken: Set<string>): string {
   return id;
 }
 
-function oneLine(s: string): string {
-  return s.replace(/\s+/g, ' ');
-}
 
 function plural(n: number): string {
   return n === 1 ? '' : 's';

@@ -6,7 +6,7 @@
  */
 import { knownStems, termMatcher } from '../nlp/words.js';
 import type { Frame, Project, Segment, Transcript } from '../model/types.js';
-import { floorIndex } from '../project/text.js';
+import { floorIndex, oneLine } from '../project/text.js';
 import { codePointOffset } from '../project/transcript.js';
 import type { Query } from './query.js';
 import type { DocIndex, DocTurns, SearchIndex } from './index.js';
@@ -81,12 +81,7 @@ export function search(project: Project, index: SearchIndex, query: Query, opts:
   };
   const caseOf = new Map<string, string>();
   for (const c of project.cases) for (const t of c.transcripts) caseOf.set(t, c.id);
-  const byTranscript = new Map<string, Segment[]>();
-  for (const s of opts.segments ?? []) {
-    const list = byTranscript.get(s.transcript.id);
-    if (list) list.push(s);
-    else byTranscript.set(s.transcript.id, [s]);
-  }
+  const byTranscript = segmentsByTranscript(opts.segments ?? []);
 
   // Every word any term or phrase of the query looks for, in one table.
   const wanted = new Uint8Array(index.vocabulary.length);
@@ -179,6 +174,17 @@ function unitAt(units: Unit[], o: number): number | undefined {
     else return mid;
   }
   return undefined;
+}
+
+/** Segments grouped by their transcript, in input order. */
+export function segmentsByTranscript(segments: Segment[]): Map<string, Segment[]> {
+  const out = new Map<string, Segment[]>();
+  for (const s of segments) {
+    const list = out.get(s.transcript.id);
+    if (list) list.push(s);
+    else out.set(s.transcript.id, [s]);
+  }
+  return out;
 }
 
 /** A transcript's turns as the index keeps them (every turn, with the lines before the first). */
@@ -346,6 +352,3 @@ function context(piece: string, width: number): string {
   return s.trim();
 }
 
-function oneLine(s: string): string {
-  return s.replace(/\s+/g, ' ');
-}

@@ -6,7 +6,7 @@ import { knownStems } from '../nlp/words.js';
 import type { Project, Segment } from '../model/types.js';
 import { floorIndex } from '../project/text.js';
 import type { DocIndex, SearchIndex } from '../search/index.js';
-import { unitsOf, wordRange, type Unit } from '../search/search.js';
+import { segmentsByTranscript, unitsOf, wordRange, type Unit } from '../search/search.js';
 import { bagOf, features, keywordHits, keywordSets, predict, train, type Features, type Model, type Suggestion } from './model.js';
 
 export interface SuggestOptions {
@@ -66,7 +66,7 @@ export function suggest(project: Project, segments: Segment[], index: SearchInde
   const sets = opts.sources.keywords ? keywordSets(project.frame, index.vocabulary) : [];
   const caseOf = new Map<string, string>();
   for (const c of project.cases) for (const t of c.transcripts) caseOf.set(t, c.id);
-  const byTranscript = groupByTranscript(segments);
+  const byTranscript = segmentsByTranscript(segments);
   const rows: SuggestedRow[] = [];
   for (const id of opts.transcripts) {
     const t = project.transcripts.get(id);
@@ -150,7 +150,7 @@ export function evaluate(project: Project, segments: Segment[], index: SearchInd
     return c;
   };
   let units = 0;
-  const byTranscript = groupByTranscript(scoped);
+  const byTranscript = segmentsByTranscript(scoped);
   for (let fold = 0; fold < folds; fold++) {
     const model: Model = train(examples(project, index, scoped, f, (s) => foldOf.get(s.transcript.id) !== fold), f);
     for (const [id, list] of byTranscript) {
@@ -191,16 +191,6 @@ export function evaluate(project: Project, segments: Segment[], index: SearchInd
     model: scores(sum((c) => c.m)),
   };
   return { folds, units, codes, overall };
-}
-
-function groupByTranscript(segments: Segment[]): Map<string, Segment[]> {
-  const out = new Map<string, Segment[]>();
-  for (const s of segments) {
-    const list = out.get(s.transcript.id);
-    if (list) list.push(s);
-    else out.set(s.transcript.id, [s]);
-  }
-  return out;
 }
 
 /** Counts true positives (0), false positives (1) and false negatives (2) per code. */

@@ -79,7 +79,7 @@ async function runSearch(io: Io, words: string[], flags: Flags): Promise<number>
   const where = parseWhere(flags.where);
 
   // The anchoring (common.js) is loaded only for --coded and --uncoded: a plain search does without it.
-  const [{ parseQuery, QueryError, showQuery }, { loadProject, resolveProjectFile }, { report, writeOrReport }, { checkOptions, selectCases }] = await Promise.all([
+  const [{ parseQuery, QueryError, showQuery }, { loadProject, resolveProjectFile }, { report }, { checkOptions, selectCases }] = await Promise.all([
     import('../../search/query.js'),
     import('../../project/load.js'),
     import('../report.js'),
@@ -152,15 +152,8 @@ async function runSearch(io: Io, words: string[], flags: Flags): Promise<number>
 
   let output: string;
   if (flags.asAnnotations) {
-    const { stringify } = await import('csv-stringify/sync');
-    // Annotation rows: input for dtors, written as they are (not neutralised for a spreadsheet).
-    output = stringify(annotationRows(result.hits, flags.asAnnotations, understood), {
-      header: true,
-      columns: ['transcript', 'code', 'lines', 'summary', 'note', 'coder'],
-      bom: Boolean(flags.excel),
-      record_delimiter: flags.excel ? 'windows' : 'unix',
-      quote_record_delimiter: true,
-    });
+    const { reviewCsv } = await import('../../render/annotations.js');
+    output = reviewCsv(annotationRows(result.hits, flags.asAnnotations, understood), flags.excel);
   } else if (flags.format === 'json') {
     output =
       JSON.stringify(
@@ -192,13 +185,8 @@ async function runSearch(io: Io, words: string[], flags: Flags): Promise<number>
     };
     output = flags.format === 'csv' ? render.renderStatsCsv(view, 'hits', { excel: flags.excel, raw: flags.raw }) : render.renderStatsMarkdown(view);
   }
-  if (flags.out && flags.out !== '-') {
-    const path = resolve(io.cwd, flags.out);
-    const { basename, dirname } = await import('node:path');
-    const failed = await writeOrReport(io, dirname(path), [{ name: basename(path), content: output }], flags, `${flags.out} not written`);
-    if (failed !== undefined) return failed;
-  } else io.stdout.write(output);
-  return code;
+  const { emitText } = await import('../views.js');
+  return (await emitText(io, output, flags.out, flags)) ?? code;
 }
 
 function describeFilters(where: Map<string, string[]>, flags: Flags): string[] {

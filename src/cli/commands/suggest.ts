@@ -1,4 +1,3 @@
-import { basename, dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { StatView } from '../../stats/types.js';
 import type { SuggestedRow } from '../../suggest/suggest.js';
@@ -65,7 +64,7 @@ async function runSuggest(io: Io, target: string, flags: Flags): Promise<number>
   if (!(minScore >= 0 && minScore <= 1)) throw new UsageError(`--min-score must be a number from 0 to 1, not "${flags.minScore}"`);
   if (!Number.isInteger(folds) || folds < 2) throw new UsageError(`--folds must be a whole number of at least 2, not "${flags.folds}"`);
   const where = parseWhere(flags.where);
-  const [common, { checkOptions, selectCases }, { loadIndex }, core, { emitView }] = await Promise.all([
+  const [common, { checkOptions, selectCases }, { loadIndex }, core, { emitText, emitView }] = await Promise.all([
     import('../common.js'),
     import('../../chart/chart.js'),
     import('../searchIndex.js'),
@@ -137,19 +136,10 @@ async function runSuggest(io: Io, target: string, flags: Flags): Promise<number>
       ],
     });
   } else {
-    const { stringify } = await import('csv-stringify/sync');
-    // Annotation rows: input for dtors, written as they are (not neutralised for a spreadsheet).
-    output = stringify(
-      rows.map((r) => [r.transcript, r.code, r.startLine === r.endLine ? `${r.startLine}` : `${r.startLine}-${r.endLine}`, '', note(r), 'suggest']),
-      { header: true, columns: ['transcript', 'code', 'lines', 'summary', 'note', 'coder'], bom: Boolean(flags.excel), record_delimiter: flags.excel ? 'windows' : 'unix', quote_record_delimiter: true },
-    );
+    const { reviewCsv } = await import('../../render/annotations.js');
+    output = reviewCsv(rows.map((r) => [r.transcript, r.code, r.startLine === r.endLine ? `${r.startLine}` : `${r.startLine}-${r.endLine}`, '', note(r), 'suggest']), flags.excel);
   }
-  if (flags.out && flags.out !== '-') {
-    const path = resolve(io.cwd, flags.out);
-    const failed = await common.writeOrReport(io, dirname(path), [{ name: basename(path), content: output }], flags, `${flags.out} not written`);
-    if (failed !== undefined) return failed;
-  } else io.stdout.write(output);
-  return code;
+  return (await emitText(io, output, flags.out, flags)) ?? code;
 }
 
 function ref(r: SuggestedRow): string {
