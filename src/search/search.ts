@@ -100,14 +100,14 @@ export function search(project: Project, index: SearchIndex, query: Query, opts:
     const found0 = positives(doc, wanted);
     if (!found0.length) continue;
     // Plain turns come from the index; coded or uncoded text is cut from the transcript's own turns.
-    const us = opts.coded || opts.uncoded ? unitsOf(t, opts, byTranscript.get(id) ?? [], project.frame) : cachedUnits(doc.turns, opts.respondentOnly);
+    const us = opts.coded || opts.uncoded ? listedUnits(unitsOf(t, opts, byTranscript.get(id) ?? [], project.frame)) : indexedTurns(doc.turns, opts.respondentOnly);
     const candidates = new Set<number>();
     for (const k of found0) {
-      const u = unitAt(us, doc.starts[k]);
+      const u = us.at(doc.starts[k]);
       if (u !== undefined) candidates.add(u);
     }
     for (const ui of [...candidates].sort((a, b) => a - b)) {
-      const u = us[ui];
+      const u = us.unit(ui);
       const [lo, hi] = wordRange(doc, u);
       if (lo >= hi) continue;
       const found = evaluate(query, doc, lo, hi, flags);
@@ -133,7 +133,7 @@ export function search(project: Project, index: SearchIndex, query: Query, opts:
         });
       }
     }
-    unitNumber += us.length;
+    unitNumber += us.count;
     if (hits.length > before) transcripts++;
   }
   return { hits, units, transcripts };
@@ -201,14 +201,39 @@ export function turnsOf(t: Transcript): DocTurns {
   };
 }
 
-function cachedUnits(turns: DocTurns, respondentOnly: boolean | undefined): Unit[] {
-  const out: Unit[] = [];
-  for (let i = 0; i < turns.starts.length; i++) {
-    // Respondent-only leaves out the interviewer and the lines before the first turn, as unitsOf does.
-    if (respondentOnly && (turns.interviewer[i] || turns.label[i] < 0)) continue;
-    out.push({ start: turns.starts[i], end: turns.ends[i], speaker: turns.label[i] < 0 ? undefined : turns.labels[turns.label[i]] });
-  }
-  return out;
+/** A transcript's units, sorted and apart: how many, the one holding an offset, and each by number. */
+interface Units {
+  count: number;
+  at(offset: number): number | undefined;
+  unit(i: number): Unit;
+}
+
+function listedUnits(units: Unit[]): Units {
+  return { count: units.length, at: (o) => unitAt(units, o), unit: (i) => units[i] };
+}
+
+/**
+ * The turns the index keeps, looked up in its arrays: a transcript of a thousand turns is searched
+ * without making a thousand objects. Respondent-only leaves out the interviewer and the lines before
+ * the first turn, as unitsOf does.
+ */
+function indexedTurns(turns: DocTurns, respondentOnly: boolean | undefined): Units {
+  const n = turns.starts.length;
+  return {
+    count: n,
+    at: (o) => {
+      let lo = 0;
+      let hi = n - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (turns.ends[mid] <= o) lo = mid + 1;
+        else if (turns.starts[mid] > o) hi = mid - 1;
+        else return respondentOnly && (turns.interviewer[mid] || turns.label[mid] < 0) ? undefined : mid;
+      }
+      return undefined;
+    },
+    unit: (i) => ({ start: turns.starts[i], end: turns.ends[i], speaker: turns.label[i] < 0 ? undefined : turns.labels[turns.label[i]] }),
+  };
 }
 
 /** The units of one transcript: its turns, cut down to coded or uncoded text when asked. */
