@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Project } from '../model/types.js';
+import { sha256 } from '../project/files.js';
 import type { SearchIndex } from '../search/index.js';
 import type { ProjectFlags } from './options.js';
 import { writeFilesAtomic, type Io } from './output.js';
@@ -46,8 +47,7 @@ export async function loadIndex(io: Io, project: Project, flags: ProjectFlags, e
   const rel = (p: string) => relative(project.root, p).split(sep).join('/');
   const before = index.docs.size;
   // The turns depend on the speaker settings: a change there makes every entry stale.
-  const { createHash } = await import('node:crypto');
-  const speakers = createHash('sha256').update(JSON.stringify([project.speakers.pattern.source, project.speakers.pattern.flags, project.speakers.interviewer])).digest('hex').slice(0, 12);
+  const speakers = sha256(JSON.stringify([project.speakers.pattern.source, project.speakers.pattern.flags, project.speakers.interviewer])).slice(0, 12);
   const { turnsOf } = await import('../search/search.js');
   const transcripts = [...project.transcripts.values()].map((t) => ({
     id: t.id,

@@ -130,8 +130,7 @@ export function refiToProject(p: RefiProject, texts: Map<string, SourceTextResul
   let empty = 0;
   let uncoded = 0;
   let moved = 0;
-  let source = '';
-  const codeOf = (c: RefiCoding) => {
+  const codeOf = (c: RefiCoding, source: string) => {
     if (caseGuids.has(c.code)) {
       caseMembers.set(c.code, (caseMembers.get(c.code) ?? new Set()).add(source));
       return undefined;
@@ -149,7 +148,6 @@ export function refiToProject(p: RefiProject, texts: Map<string, SourceTextResul
     const transcript = transcriptOf.get(s.guid)!;
     const lineStarts = lineStartsOf(text);
     let folded: ReturnType<typeof foldText> | undefined;
-    source = s.guid;
     s.selections.forEach((x: RefiSelection, xi) => {
       // A comment on a place in the text (MAXQDA, ATLAS.ti) codes nothing.
       if (!x.codings.length) {
@@ -184,7 +182,7 @@ export function refiToProject(p: RefiProject, texts: Map<string, SourceTextResul
       const note = noteOf(refs);
       refs.forEach((n) => usedNotes.add(n));
       for (const c of x.codings) {
-        const code = codeOf(c);
+        const code = codeOf(c, s.guid);
         if (!code) continue;
         rows.push({
           id: x.name && x.codings.length === 1 && selectionIds.get(x.name) === 1 && /^[^\s:;,*|]+$/.test(x.name) ? x.name : undefined,
@@ -201,7 +199,7 @@ export function refiToProject(p: RefiProject, texts: Map<string, SourceTextResul
     });
     // A coding of the whole source is a passage of all its lines.
     for (const c of s.codings) {
-      const code = codeOf(c);
+      const code = codeOf(c, s.guid);
       if (!code) continue;
       c.notes.forEach((n) => usedNotes.add(n));
       rows.push({ transcript, code, lines: `1-${Math.max(1, lineStarts.length)}`, note: noteOf(c.notes), coder: users(c.user), order: [si, -1, 0] });
