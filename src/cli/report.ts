@@ -2,7 +2,6 @@
  * Saying what went wrong: diagnostics on stderr, exit codes, and writing with failures reported. Kept
  * apart from common.ts so that commands which do not anchor coding (search) do not load the anchoring.
  */
-import { Chalk } from 'chalk';
 import { ENVIRONMENT_CODES, hasErrors, sortDiagnostics } from '../model/diagnostics.js';
 import type { Diagnostic } from '../model/types.js';
 import { INTERRUPT_EXIT, Interrupted } from './interrupt.js';
@@ -42,19 +41,29 @@ export function exitCode(diagnostics: Diagnostic[]): number {
   return hasErrors(diagnostics) ? 1 : 0;
 }
 
+/** The four styles a diagnostic uses, as functions that wrap text (or leave it as it is). */
+export interface Colours {
+  red: (s: string) => string;
+  yellow: (s: string) => string;
+  cyan: (s: string) => string;
+  bold: (s: string) => string;
+}
+
 /**
- * Colour only on a terminal, never with NO_COLOR set (to anything but "") or TERM=dumb or --no-color, and only on
- * stderr: stdout is data. chalk's own detection ignores NO_COLOR, so the level is decided here.
+ * Colour only on a terminal, never with NO_COLOR set (to anything but "") or TERM=dumb or --no-color,
+ * and only on stderr: stdout is data. Four SGR codes of ECMA-48, which every terminal that shows colour
+ * understands; a library for them cost more start-up time than a quick search has to spare.
  */
-export function colours(io: Io, enabled: boolean): InstanceType<typeof Chalk> {
+export function colours(io: Io, enabled: boolean): Colours {
   const on = enabled && io.stderrIsTTY && !io.env.NO_COLOR && io.env.TERM !== 'dumb';
-  return new Chalk({ level: on ? 1 : 0 });
+  const sgr = (open: number, close: number) => (on ? (s: string) => `\u001b[${open}m${s}\u001b[${close}m` : (s: string) => s);
+  return { red: sgr(31, 39), yellow: sgr(33, 39), cyan: sgr(36, 39), bold: sgr(1, 22) };
 }
 
 /** `path:line:col: error CODE: message`, then an indented hint. */
-export function formatDiagnostic(io: Io, d: Diagnostic, c: InstanceType<typeof Chalk>): string {
+export function formatDiagnostic(io: Io, d: Diagnostic, c: Colours): string {
   const where = d.file ? `${shownPath(io, d.file)}${d.line ? `:${d.line}:${d.col ?? 1}` : ''}: ` : 'dtors: ';
-  const sev = d.severity === 'error' ? c.red.bold('error') : c.yellow.bold('warning');
+  const sev = d.severity === 'error' ? c.red(c.bold('error')) : c.yellow(c.bold('warning'));
   let s = `${c.bold(where)}${sev} ${d.code}: ${d.message}\n`;
   if (d.hint) s += `  ${c.cyan('hint:')} ${d.hint}\n`;
   return s;

@@ -52,6 +52,19 @@ export interface Transcript {
   turns: Turn[];
   /** For each line, the index into `turns` of the turn it belongs to, or -1 before the first turn. */
   lineTurn: Int32Array;
+  /**
+   * What the file system said of the file when it was read (or trusted unread, see LoadOptions.known);
+   * only for a file read without a diagnostic, as only such a file may be trusted next time.
+   */
+  stamp?: FileStamp;
+}
+
+/** A file's size and times, as a stat shows them: while they stay the same, so (almost surely) do its bytes. */
+export interface FileStamp {
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
 }
 
 export interface FrameNode {

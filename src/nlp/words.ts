@@ -2,7 +2,12 @@
  * Words and their stems, for search and suggestions. English Porter stemming from natural, imported
  * by its single file (the package root prints to stdout and reads .env; see distance.ts).
  */
-import porter from 'natural/lib/natural/stemmers/porter_stemmer.js';
+import { createRequire } from 'node:module';
+import type porterModule from 'natural/lib/natural/stemmers/porter_stemmer.js';
+
+// Loaded when a word's stem is first needed: a search whose words the index already knows needs none.
+const require = createRequire(import.meta.url);
+let porter: typeof porterModule | undefined;
 
 /**
  * A word: letters and digits, with inner apostrophes (`don't`, `O'Neill`) and hyphens (`drug-free`,
@@ -46,7 +51,7 @@ export function stem(word: string): string {
   if (s === undefined) {
     // The possessive is not part of the word: methadone's is methadone.
     const w = word.endsWith("'s") ? word.slice(0, -2) : word;
-    s = /^[a-z'-]+$/.test(w) ? porter.stem(w) : w;
+    s = /^[a-z'-]+$/.test(w) ? (porter ??= require('natural/lib/natural/stemmers/porter_stemmer.js') as typeof porterModule).stem(w) : w;
     stems.set(word, s);
   }
   return s;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { error } from '../model/diagnostics.js';
-import type { Diagnostic, Pos } from '../model/types.js';
+import type { Diagnostic, FileStamp, Pos } from '../model/types.js';
 import { decode, type Encoding } from './decode.js';
 import { LIMITS, maxBytes, megabytes, type FileKind } from './limits.js';
 import { codePointLength, LineIndex } from './text.js';
@@ -12,6 +12,23 @@ export interface TextFile {
   text: string;
   sha256: string;
   bytes: number;
+  /** The stat taken before reading. */
+  stamp: FileStamp;
+}
+
+/**
+ * A file trusted unread (LoadOptions.known) that could not be read as it was when trusted: it changed
+ * or went away during the run. The only input problem that is thrown rather than returned, because it
+ * surfaces deep inside a command; the CLI reports it and asks for the command to be run again.
+ */
+export class InputChanged extends Error {}
+
+export function stampOf(st: { size: number; mtimeMs: number; ctimeMs: number; ino: number }): FileStamp {
+  return { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino };
+}
+
+export function sameStamp(a: FileStamp, b: FileStamp): boolean {
+  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino;
 }
 
 export function sha256(data: Uint8Array | string): string {
@@ -48,8 +65,10 @@ export function readTextFile(
   const here = opts.from ?? { file: path };
   const fail = (d: Diagnostic) => ({ diagnostics: [d] });
   let bytes: Buffer;
+  let stamp: FileStamp;
   try {
     const st = statSync(path);
+    stamp = stampOf(st);
     if (st.isDirectory()) return fail(error('not-a-file', `${opts.what} ${shown} is a folder, not a file`, opts.from ?? { path }));
     if (!st.isFile()) {
       return fail(error('not-a-file', `${opts.what} ${shown} is not a regular file (a pipe, socket or device)`, here, 'point dtors at a plain-text file saved on disk'));
@@ -97,7 +116,7 @@ export function readTextFile(
       error('invalid-encoding', `${opts.what} is not valid text: ${d.reason}`, { file: path, ...bytePosition(bytes, d.offset) }, 'save it as UTF-8, or pass --encoding windows-1252 (or latin1) if that is what it is'),
     );
   }
-  return { file: { path, text: d.text, sha256: sha256(bytes), bytes: bytes.length }, diagnostics: [] };
+  return { file: { path, text: d.text, sha256: sha256(bytes), bytes: bytes.length, stamp }, diagnostics: [] };
 }
 
 /** File formats that people save under a .txt or .csv name by mistake, from their first bytes. */

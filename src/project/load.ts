@@ -1,18 +1,18 @@
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
-import { globSync, isDynamicPattern } from 'tinyglobby';
 import { error, hasErrors, pushAll, warning } from '../model/diagnostics.js';
-import type { Annotation, Case, CellSummary, ChartDefaults, Diagnostic, Frame, InputFile, Pos, Project, SpeakerConfig, Transcript } from '../model/types.js';
+import type { Annotation, Case, CellSummary, ChartDefaults, Diagnostic, FileStamp, Frame, InputFile, Pos, Project, SpeakerConfig, Transcript } from '../model/types.js';
 import { nearest } from '../nlp/distance.js';
 import type { Encoding } from './decode.js';
-import { projectBudget, readTextFile } from './files.js';
+import { InputChanged, projectBudget, readTextFile, sameStamp, stampOf, type Budget } from './files.js';
 import { LIMITS } from './limits.js';
 import { LONG_COLUMNS } from '../model/matrix.js';
 import { buildFrame, codeName } from './frame.js';
 import { unknownAttribute, unknownCode, unknownCoder } from './hints.js';
 import { validate } from './schemas.js';
 import { readTable, toAnnotations, toCases, toSummaries } from './tables.js';
-import { buildTranscript, defaultSpeakers } from './transcript.js';
+import { buildTranscript, defaultSpeakers, lazyTranscript } from './transcript.js';
 import { parseYaml } from './yamlFile.js';
 
 export const PROJECT_FILE = 'dtors.yaml';
@@ -30,6 +30,23 @@ export interface LoadOptions {
    * where reading its 100,000 coded passages alone takes one). Default true.
    */
   coding?: boolean;
+  /**
+   * Transcripts read cleanly by an earlier run (the search index remembers them), by path relative to
+   * the project. One whose stat still matches is trusted: it is not read now but when its text is first
+   * asked for, and its sha256 is taken from here. A search of 1,000 transcripts then reads only those it
+   * quotes from. The caller vouches for the stamps (see cli/searchIndex.ts on files changed too soon).
+   */
+  known?: Map<string, KnownFile>;
+  /** false: leave the frame unread, with an empty one in its place (plain search). Default true. */
+  frame?: boolean;
+}
+
+/** A transcript an earlier run read cleanly: its stamp and sha256 then, and its text if that was kept. */
+export interface KnownFile {
+  stamp: FileStamp;
+  sha256: string;
+  /** The text as it was read: with it, a trusted transcript is never read again. */
+  text?: () => string;
 }
 
 export interface Loaded {
@@ -122,6 +139,19 @@ export function loadProject(target: string, opts: LoadOptions = {}): Loaded {
       diagnostics.push(error('duplicate-transcript-id', `two transcripts have the id "${id}": ${rel(prev.path)} and ${rel(path)}`, { file: path }, 'transcript ids are file names without .txt and must be unique; rename one'));
       continue;
     }
+    const trusted = trust(path, opts.known?.get(rel(path)), budget);
+    if (trusted) {
+      inputs.push({ path: rel(path), sha256: trusted.sha256 });
+      const read = trusted.text ?? (() => {
+        const again = readTextFile(path, { what: 'transcript', encoding: opts.encoding, kind: 'transcript' });
+        if (!again.file || again.diagnostics.length || !sameStamp(again.file.stamp, trusted.stamp)) {
+          throw new InputChanged(`${rel(path)} changed while dtors was reading the project; run the command again`);
+        }
+        return again.file.text;
+      });
+      transcripts.set(id, lazyTranscript(id, path, read, speakers, trusted.stamp));
+      continue;
+    }
     const r = readTextFile(path, { what: 'transcript', encoding: opts.encoding, shown: rel(path), kind: 'transcript', budget });
     pushAll(diagnostics, r.diagnostics);
     if (!r.file) {
@@ -131,12 +161,15 @@ export function loadProject(target: string, opts: LoadOptions = {}): Loaded {
     inputs.push({ path: rel(path), sha256: r.file.sha256 });
     const t = buildTranscript(id, path, r.file.text, speakers);
     if (!/\S/.test(t.text)) diagnostics.push(warning('empty-transcript', 'the transcript is empty', { file: path }));
+    // Only a file read without a word to say may be trusted unread next time.
+    else if (!r.diagnostics.length) t.stamp = r.file.stamp;
     transcripts.set(id, t);
   }
 
   let frame: Frame | undefined;
   const framePath = resolve(root, cfg.frame);
-  const fr = readTextFile(framePath, { what: 'frame', from: configAt(['frame']), encoding: opts.encoding, shown: cfg.frame, kind: 'yaml', budget });
+  // Unread, the frame is an empty one: a search for words needs none, and parsing it is a tenth of one.
+  const fr = opts.frame === false ? { file: undefined, diagnostics: [] } : readTextFile(framePath, { what: 'frame', from: configAt(['frame']), encoding: opts.encoding, shown: cfg.frame, kind: 'yaml', budget });
   pushAll(diagnostics, fr.diagnostics);
   if (fr.file) {
     inputs.push({ path: rel(framePath), sha256: fr.file.sha256 });
@@ -144,6 +177,7 @@ export function loadProject(target: string, opts: LoadOptions = {}): Loaded {
     pushAll(diagnostics, b.diagnostics);
     frame = b.frame;
   }
+  if (opts.frame === false) frame = { themes: [], nodes: new Map(), order: [] };
 
   const annotations: Annotation[] = [];
   const annotationFiles = opts.coding === false ? [] : expand(root, cfg.annotations, ['annotations'], configAt, diagnostics, /\.(csv|tsv|ya?ml)$/i, 'annotation files');
@@ -230,6 +264,20 @@ export function loadProject(target: string, opts: LoadOptions = {}): Loaded {
   return { project, diagnostics };
 }
 
+/** The known entry for a transcript whose stat still matches it (its size counted against the budget). */
+function trust(path: string, known: KnownFile | undefined, budget: Budget): KnownFile | undefined {
+  if (!known) return undefined;
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    return undefined;
+  }
+  if (!st.isFile() || !sameStamp(stampOf(st), known.stamp) || st.size > budget.left) return undefined;
+  budget.left -= st.size;
+  return known;
+}
+
 function list(v: unknown): string[] {
   return (Array.isArray(v) ? v : [v]).map((x) => String(x));
 }
@@ -257,7 +305,9 @@ function expand(
     // A folder or pattern that reaches far more than a study (`/`, `../../**`) is stopped, not walked.
     const budget = { left: LIMITS.walkEntries };
     const found: Diagnostic[] = [];
-    if (isDynamicPattern(entry)) {
+    const glob = globber(entry);
+    if (glob) {
+      const { globSync } = glob;
       const fs = { readdirSync: countedReaddir(budget) as typeof readdirSync };
       matched = globSync(entry, { cwd: root, absolute: true, onlyFiles: true, expandDirectories: false, fs }).map((p) => resolve(p));
     } else if (isFolder(abs)) {
@@ -289,6 +339,17 @@ function expand(
   return out;
 }
 
+/**
+ * The glob library, for an entry that is a pattern. Loaded only then: most projects name plain
+ * folders, and loading it is a tenth of a quick search's time. A name with none of the characters a
+ * pattern is made of is never one; any other is the library's to judge.
+ */
+function globber(entry: string): typeof import('tinyglobby') | undefined {
+  if (!/[*?[\]{}()!+@]/.test(entry)) return undefined;
+  const lib = createRequire(import.meta.url)('tinyglobby') as typeof import('tinyglobby');
+  return lib.isDynamicPattern(entry) ? lib : undefined;
+}
+
 /** readdirSync for the glob library, counting what it lists and listing nothing once the budget is spent. */
 function countedReaddir(budget: { left: number }) {
   return (path: string, options: unknown) => {
@@ -309,7 +370,8 @@ function isFolder(p: string): boolean {
 
 function realPath(p: string): string {
   try {
-    return realpathSync(p);
+    // The system's realpath: one call, where Node's own walks the path a folder at a time.
+    return realpathSync.native(p);
   } catch {
     return p;
   }

@@ -1,4 +1,4 @@
-import type { SpeakerConfig, Transcript, Turn } from '../model/types.js';
+import type { FileStamp, SpeakerConfig, Transcript, Turn } from '../model/types.js';
 import { codePointLength, floorIndex } from './text.js';
 
 /**
@@ -34,6 +34,35 @@ export function buildTranscript(id: string, path: string, decoded: string, speak
     },
     get lineTurn() {
       return turnsOf().lineTurn;
+    },
+  };
+}
+
+/**
+ * A transcript whose text is read when first asked for (see LoadOptions.known): a search of a large
+ * study reads only the transcripts it quotes from. `read` returns the decoded text.
+ */
+export function lazyTranscript(id: string, path: string, read: () => string, speakers: SpeakerConfig, stamp: FileStamp): Transcript {
+  let built: Transcript | undefined;
+  const t = () => (built ??= buildTranscript(id, path, read(), speakers));
+  return {
+    id,
+    path,
+    stamp,
+    get text() {
+      return t().text;
+    },
+    get lineStarts() {
+      return t().lineStarts;
+    },
+    get lineCount() {
+      return t().lineCount;
+    },
+    get turns() {
+      return t().turns;
+    },
+    get lineTurn() {
+      return t().lineTurn;
     },
   };
 }

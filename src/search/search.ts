@@ -9,7 +9,7 @@ import type { Frame, Project, Segment, Transcript } from '../model/types.js';
 import { floorIndex, oneLine } from '../project/text.js';
 import { codePointOffset } from '../project/transcript.js';
 import type { Query } from './query.js';
-import type { DocIndex, DocTurns, SearchIndex } from './index.js';
+import type { DocIndex, DocTurns, IndexFile, Postings, Quotable } from './index.js';
 
 export interface SearchOptions {
   /** Transcripts to search, in order. */
@@ -57,78 +57,139 @@ export interface Unit {
   speaker?: string;
 }
 
-type Span = [number, number];
+/** Offsets [start, end). */
+type Range = [number, number];
+/** Word positions [first, last] of a match, and its UTF-16 offsets [start, end). */
+type Span = [number, number, number, number];
 interface Found {
   ok: boolean;
   spans: Span[];
 }
 
-export function search(project: Project, index: SearchIndex, query: Query, opts: SearchOptions): SearchResult {
-  knownStems(index.vocabulary, index.stems);
-  // Each term is looked up once in the vocabulary, not once per word of text.
-  const matchers = new Map<string, Uint8Array>();
-  const flags = (term: string) => {
-    let f = matchers.get(term);
-    if (!f) {
+/** Where a term's words occur in one transcript, sorted by position (so by offset too). */
+interface Occurrences {
+  pos: Int32Array;
+  start: Int32Array;
+  end: Int32Array;
+}
+
+/**
+ * The postings of every term of the query, by transcript number: read from the index once per word
+ * the term finds, so a search reads the places of a few words, not the words of every transcript.
+ */
+class TermPlaces {
+  private byTerm = new Map<string, Map<number, Occurrences>>();
+  private flags = new Map<string, number[]>();
+
+  constructor(private readonly index: IndexFile) {}
+
+  /** The vocabulary's words a term finds. */
+  words(term: string): number[] {
+    let ws = this.flags.get(term);
+    if (!ws) {
       const test = termMatcher(term);
-      f = new Uint8Array(index.vocabulary.length);
-      index.vocabulary.forEach((w, i) => {
-        if (test(w)) f![i] = 1;
+      ws = [];
+      this.index.vocabulary.forEach((w: string, i: number) => {
+        if (test(w)) ws!.push(i);
       });
-      matchers.set(term, f);
+      this.flags.set(term, ws);
     }
-    return f;
-  };
+    return ws;
+  }
+
+  of(term: string): Map<number, Occurrences> {
+    let m = this.byTerm.get(term);
+    if (!m) {
+      m = new Map();
+      const lists = this.words(term).map((w) => this.index.postings(w));
+      // Each word's postings are sorted by transcript and position; a term's words are merged per transcript.
+      const parts = new Map<number, { p: Postings; from: number; to: number }[]>();
+      for (const p of lists) {
+        for (let i = 0; i < p.doc.length; ) {
+          let j = i;
+          while (j < p.doc.length && p.doc[j] === p.doc[i]) j++;
+          const list = parts.get(p.doc[i]) ?? [];
+          list.push({ p, from: i, to: j });
+          parts.set(p.doc[i], list);
+          i = j;
+        }
+      }
+      for (const [doc, list] of parts) {
+        const n = list.reduce((t, x) => t + x.to - x.from, 0);
+        const order: [number, number, number][] = [];
+        for (const { p, from, to } of list) for (let i = from; i < to; i++) order.push([p.pos[i], p.start[i], p.start[i] + p.length[i]]);
+        if (list.length > 1) order.sort((x, y) => x[0] - y[0]);
+        const o: Occurrences = { pos: new Int32Array(n), start: new Int32Array(n), end: new Int32Array(n) };
+        order.forEach(([pos, start, end], i) => {
+          o.pos[i] = pos;
+          o.start[i] = start;
+          o.end[i] = end;
+        });
+        m.set(doc, o);
+      }
+      this.byTerm.set(term, m);
+    }
+    return m;
+  }
+}
+
+export function search(project: Project, index: IndexFile, query: Query, opts: SearchOptions): SearchResult {
+  knownStems(index.vocabulary, index.stems);
+  const places = new TermPlaces(index);
   const caseOf = new Map<string, string>();
   for (const c of project.cases) for (const t of c.transcripts) caseOf.set(t, c.id);
   const byTranscript = segmentsByTranscript(opts.segments ?? []);
+  const leads = [...new Set(leadTerms(query))];
 
-  // Every word any term or phrase of the query looks for, in one table.
-  const wanted = new Uint8Array(index.vocabulary.length);
-  for (const term of leadTerms(query)) flags(term).forEach((v, i) => (wanted[i] |= v));
   const hits: Hit[] = [];
   let units = 0;
   let transcripts = 0;
   let unitNumber = 0;
   for (const id of opts.transcripts) {
     const t = project.transcripts.get(id);
-    const doc = index.docs.get(id);
+    const doc = index.byId.get(id);
     if (!t || !doc) continue;
     const before = hits.length;
     // Only units holding a word the query looks for can match (a query of NOTs alone is refused), so
-    // the words are found in the whole transcript first, and only their units are looked at.
-    const found0 = positives(doc, wanted);
+    // only the units of those words are looked at.
+    const found0 = leads.map((term) => places.of(term).get(doc.number)).filter((o): o is Occurrences => o !== undefined);
     if (!found0.length) continue;
     // Plain turns come from the index; coded or uncoded text is cut from the transcript's own turns.
-    const us = opts.coded || opts.uncoded ? listedUnits(unitsOf(t, opts, byTranscript.get(id) ?? [], project.frame)) : indexedTurns(doc.turns, opts.respondentOnly);
+    const us = opts.coded || opts.uncoded ? listedUnits(unitsOf(t, opts, byTranscript.get(id) ?? [], project.frame)) : indexedTurns(index.turns(doc.number), opts.respondentOnly);
     const candidates = new Set<number>();
-    for (const k of found0) {
-      const u = us.at(doc.starts[k]);
-      if (u !== undefined) candidates.add(u);
+    for (const o of found0) {
+      for (let k = 0; k < o.start.length; k++) {
+        const u = us.at(o.start[k]);
+        if (u !== undefined) candidates.add(u);
+      }
     }
+    const inDoc = (term: string) => places.of(term).get(doc.number);
+    // Quoted from the index, a turn at a time, where it can; else from the transcript.
+    let q: Quotable | undefined;
     for (const ui of [...candidates].sort((a, b) => a - b)) {
       const u = us.unit(ui);
-      const [lo, hi] = wordRange(doc, u);
-      if (lo >= hi) continue;
-      const found = evaluate(query, doc, lo, hi, flags);
+      const found = evaluate(query, inDoc, u);
       if (!found.ok || !found.spans.length) continue;
       units++;
-      const unitLines = { startLine: lineOf(t, u.start), endLine: lineOf(t, Math.max(u.start, u.end - 1)), index: unitNumber + ui };
-      for (const [a, b] of merge(found.spans)) {
-        const start = doc.starts[a];
-        const end = doc.starts[b] + doc.lengths[b];
+      q ??= index.quotable(doc.number) ?? transcriptQuotable(t);
+      const unitLines = { startLine: q.line(u.start), endLine: q.line(Math.max(u.start, u.end - 1)), index: unitNumber + ui };
+      // The unit's text is read once: its hits and their context are pieces of it.
+      const text = q.slice(u.start, u.end);
+      const piece = (a: number, b: number) => text.slice(a - u.start, b - u.start);
+      const reach = opts.width * 2;
+      for (const [, , start, end] of merge(found.spans)) {
         hits.push({
           transcript: id,
           case: caseOf.get(id),
           speaker: u.speaker,
-          line: lineOf(t, start),
-          endLine: lineOf(t, end - 1),
-          start: codePointOffset(t, start),
-          end: codePointOffset(t, end),
+          line: q.line(start),
+          endLine: q.line(end - 1),
+          start: q.codePoint(start),
+          end: q.codePoint(end),
           // Context stays within the unit: another speaker's words are not this one's context.
-          left: context(t.text.slice(u.start, start), -opts.width),
-          match: oneLine(t.text.slice(start, end)),
-          right: context(t.text.slice(end, u.end), opts.width),
+          left: context(piece(Math.max(u.start, start - reach), start), -opts.width),
+          match: oneLine(piece(start, end)),
+          right: context(piece(end, Math.min(u.end, end + reach)), opts.width),
           unit: unitLines,
         });
       }
@@ -153,14 +214,6 @@ function leadTerms(q: Query): string[] {
     default:
       return q.items.flatMap(leadTerms);
   }
-}
-
-/** Positions of the words marked in `wanted`. */
-function positives(doc: DocIndex, wanted: Uint8Array): number[] {
-  const out: number[] = [];
-  const words = doc.words;
-  for (let k = 0; k < words.length; k++) if (wanted[words[k]]) out.push(k);
-  return out;
 }
 
 /** The unit holding offset `o` (units are sorted and do not overlap), if any. */
@@ -250,7 +303,7 @@ export function unitsOf(t: Transcript, opts: Pick<SearchOptions, 'respondentOnly
   });
   if (!opts.coded && !opts.uncoded) return turns;
   const wanted = opts.coded ? segments.filter((s) => within(frame, s.annotation.code, opts.coded!)) : segments;
-  const ranges = mergeRanges(wanted.map((s) => [s.start, s.end] as Span));
+  const ranges = mergeRanges(wanted.map((s) => [s.start, s.end] as Range));
   const out: Unit[] = [];
   for (const u of turns) {
     if (opts.coded) {
@@ -278,41 +331,65 @@ function within(frame: Frame, code: string, wanted: Set<string>): boolean {
   return false;
 }
 
-function evaluate(q: Query, doc: DocIndex, lo: number, hi: number, flags: (term: string) => Uint8Array): Found {
+/**
+ * The occurrences [i, j) of a term inside a unit: the words that start in it and end in it, as
+ * wordRange() counts a unit's words.
+ */
+function inUnit(o: Occurrences | undefined, u: { start: number; end: number }): [number, number] {
+  if (!o) return [0, 0];
+  let i = lowerBound(o.start, u.start);
+  let j = lowerBound(o.start, u.end);
+  while (j > i && o.end[j - 1] > u.end) j--;
+  return [i, j];
+}
+
+function evaluate(q: Query, inDoc: (term: string) => Occurrences | undefined, u: Unit): Found {
   switch (q.kind) {
     case 'term': {
-      const f = flags(q.text);
+      const o = inDoc(q.text);
+      const [i, j] = inUnit(o, u);
       const spans: Span[] = [];
-      for (let k = lo; k < hi; k++) if (f[doc.words[k]]) spans.push([k, k]);
+      for (let k = i; k < j; k++) spans.push([o!.pos[k], o!.pos[k], o!.start[k], o!.end[k]]);
       return { ok: spans.length > 0, spans };
     }
     case 'phrase': {
-      const fs = q.words.map(flags);
+      const os = q.words.map((w) => ({ o: inDoc(w), r: [0, 0] as [number, number] }));
+      for (const x of os) x.r = inUnit(x.o, u);
       const spans: Span[] = [];
-      for (let k = lo; k + fs.length <= hi; k++) {
-        if (fs.every((f, j) => f[doc.words[k + j]])) spans.push([k, k + fs.length - 1]);
+      const [first, ...rest] = os;
+      for (let k = first.r[0]; k < first.r[1]; k++) {
+        const p = first.o!.pos[k];
+        let end = first.o!.end[k];
+        let all = true;
+        for (let j = 0; j < rest.length && all; j++) {
+          const { o, r } = rest[j];
+          const at = o ? lowerBound(o.pos, p + j + 1, r[0], r[1]) : r[1];
+          all = at < r[1] && o!.pos[at] === p + j + 1;
+          if (all) end = o!.end[at];
+        }
+        if (all) spans.push([p, p + rest.length, first.o!.start[k], end]);
       }
       return { ok: spans.length > 0, spans };
     }
     case 'and': {
-      const parts = q.items.map((i) => evaluate(i, doc, lo, hi, flags));
+      const parts = q.items.map((i) => evaluate(i, inDoc, u));
       return parts.every((p) => p.ok) ? { ok: true, spans: parts.flatMap((p) => p.spans) } : { ok: false, spans: [] };
     }
     case 'or': {
-      const parts = q.items.map((i) => evaluate(i, doc, lo, hi, flags)).filter((p) => p.ok);
+      const parts = q.items.map((i) => evaluate(i, inDoc, u)).filter((p) => p.ok);
       return { ok: parts.length > 0, spans: parts.flatMap((p) => p.spans) };
     }
     case 'not':
-      return { ok: !evaluate(q.item, doc, lo, hi, flags).ok, spans: [] };
+      return { ok: !evaluate(q.item, inDoc, u).ok, spans: [] };
     case 'near': {
-      const l = evaluate(q.left, doc, lo, hi, flags);
-      const r = evaluate(q.right, doc, lo, hi, flags);
+      const l = evaluate(q.left, inDoc, u);
+      const r = evaluate(q.right, inDoc, u);
       const spans: Span[] = [];
       // Words apart: 1 for neighbours. Both lists are short within one unit.
       for (const a of l.spans) {
         for (const b of r.spans) {
           const gap = a[1] < b[0] ? b[0] - a[1] : b[1] < a[0] ? a[0] - b[1] : 0;
-          if (gap <= q.distance) spans.push([Math.min(a[0], b[0]), Math.max(a[1], b[1])]);
+          if (gap <= q.distance) spans.push(a[0] <= b[0] ? [a[0], Math.max(a[1], b[1]), a[2], Math.max(a[3], b[3])] : [b[0], Math.max(a[1], b[1]), b[2], Math.max(a[3], b[3])]);
         }
       }
       return { ok: spans.length > 0, spans };
@@ -322,12 +399,22 @@ function evaluate(q: Query, doc: DocIndex, lo: number, hi: number, flags: (term:
 
 /** Spans sorted, overlapping ones joined: one row per place in the text. */
 function merge(spans: Span[]): Span[] {
-  return mergeRanges(spans.map(([a, b]) => [a, b + 1] as Span)).map(([a, b]) => [a, b - 1]);
+  const sorted = [...spans].sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  const out: Span[] = [];
+  for (const r of sorted) {
+    const last = out[out.length - 1];
+    // Neighbouring words join too: "methadone dose" found by two terms is one place.
+    if (last && r[0] <= last[1] + 1) {
+      last[1] = Math.max(last[1], r[1]);
+      last[3] = Math.max(last[3], r[3]);
+    } else out.push([...r]);
+  }
+  return out;
 }
 
-function mergeRanges(ranges: Span[]): Span[] {
+function mergeRanges(ranges: Range[]): Range[] {
   const sorted = [...ranges].sort((x, y) => x[0] - y[0] || x[1] - y[1]);
-  const out: Span[] = [];
+  const out: Range[] = [];
   for (const r of sorted) {
     const last = out[out.length - 1];
     if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
@@ -344,15 +431,20 @@ export function wordRange(doc: DocIndex, u: { start: number; end: number }): [nu
   return [lo, hi];
 }
 
-function lowerBound(a: Int32Array, x: number): number {
-  let lo = 0;
-  let hi = a.length;
+function lowerBound(a: Int32Array, x: number, from = 0, to = a.length): number {
+  let lo = from;
+  let hi = to;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
     if (a[mid] < x) lo = mid + 1;
     else hi = mid;
   }
   return lo;
+}
+
+/** Quotes from a transcript in memory. */
+function transcriptQuotable(t: Transcript): Quotable {
+  return { line: (o) => lineOf(t, o), codePoint: (o) => codePointOffset(t, o), slice: (a, b) => t.text.slice(a, b) };
 }
 
 function lineOf(t: Transcript, offset: number): number {

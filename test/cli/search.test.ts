@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
@@ -119,6 +119,29 @@ describe('dtors search', () => {
     writeFileSync(join(dir, 'transcripts', 'P01-baseline.txt'), 'INT: Anything else?\nRESP: Zyzzyva methadone.\n');
     const r = await hits(['zyzzyva'], dir);
     expect(r.hits).toEqual([expect.objectContaining({ transcript: 'P01-baseline', line: 2, match: 'Zyzzyva', right: 'methadone.' })]);
+  });
+
+  it('answers from its kept index as it does when building it, quoting unchanged transcripts from the index', async () => {
+    const dir = copyProject(EXAMPLE);
+    const { utimesSync, statSync, writeFileSync } = await import('node:fs');
+    // Transcripts last changed an hour ago: old enough for the index to vouch for them (see searchIndex.ts).
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    for (const f of readdirSync(join(dir, 'transcripts'))) utimesSync(join(dir, 'transcripts', f), hourAgo, hourAgo);
+    const queries = [['methadone'], ['"on top" NEAR/10 crack'], ['wait* AND NOT script'], ['keyworker', '--respondent-only'], ['dose', '--where', 'route=criminal justice']];
+    const built = [];
+    for (const q of queries) {
+      rmSync(join(dir, '.dtors'), { recursive: true, force: true });
+      built.push(await hits(q, dir));
+    }
+    const index = join(dir, '.dtors', 'search-index.bin');
+    const before = statSync(index).mtimeMs;
+    for (const [i, q] of queries.entries()) expect(await hits(q, dir)).toEqual(built[i]);
+    // Unchanged transcripts are not indexed again, and the kept index is not rewritten.
+    expect(statSync(index).mtimeMs).toBe(before);
+    // A transcript saved again unchanged keeps its words; its new stamp is kept.
+    const p01 = join(dir, 'transcripts', 'P01-baseline.txt');
+    writeFileSync(p01, readFileSync(p01));
+    expect(await hits(['methadone'], dir)).toEqual(built[0]);
   });
 
   it('prints a table with references, and says how it read the query', () => {

@@ -1,8 +1,10 @@
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { anchorAll } from '../../src/anchor/anchor.js';
 import { sortDiagnostics } from '../../src/model/diagnostics.js';
 import { projectWarnings } from '../../src/project/checks.js';
+import { InputChanged } from '../../src/project/files.js';
 import { loadProject } from '../../src/project/load.js';
 import { writeProject } from '../helpers.js';
 
@@ -121,5 +123,57 @@ describe('diagnostics for bad input', () => {
   it('reports a missing project as an environment problem', () => {
     const r = loadProject(join(writeProject(), 'nope'));
     expect(r.diagnostics.map((d) => d.code)).toEqual(['project-not-found']);
+  });
+});
+
+describe('transcripts known from an earlier read', () => {
+  const stampOfFile = (path: string) => {
+    const st = statSync(path);
+    return { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino };
+  };
+
+  it('are trusted unread while their stamp matches: the hash and text are the ones known', () => {
+    const dir = writeProject();
+    const path = join(dir, 't', 'P1.txt');
+    const known = new Map([['t/P1.txt', { stamp: stampOfFile(path), sha256: 'f'.repeat(64), text: () => 'INT: known\nRESP: from before\n' }]]);
+    const r = loadProject(dir, { known });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.project!.inputs.find((i) => i.path === 't/P1.txt')!.sha256).toBe('f'.repeat(64));
+    const t = r.project!.transcripts.get('P1')!;
+    expect(t.text).toBe('INT: known\nRESP: from before\n');
+    expect(t.turns.map((x) => x.label)).toEqual(['INT', 'RESP']);
+    // The other transcript was read as usual, and carries its stamp for next time.
+    expect(r.project!.transcripts.get('P2')!.stamp).toEqual(stampOfFile(join(dir, 't', 'P2.txt')));
+  });
+
+  it('are read again when the stamp differs', () => {
+    const dir = writeProject();
+    const path = join(dir, 't', 'P1.txt');
+    const stamp = { ...stampOfFile(path), size: 1 };
+    const r = loadProject(dir, { known: new Map([['t/P1.txt', { stamp, sha256: 'f'.repeat(64), text: () => 'stale' }]]) });
+    expect(r.project!.inputs.find((i) => i.path === 't/P1.txt')!.sha256).not.toBe('f'.repeat(64));
+    expect(r.project!.transcripts.get('P1')!.text).toBe(readFileSync(path, 'utf8'));
+  });
+
+  it('read later from disk stop the run if the file changed in between', () => {
+    const dir = writeProject();
+    const path = join(dir, 't', 'P1.txt');
+    const r = loadProject(dir, { known: new Map([['t/P1.txt', { stamp: stampOfFile(path), sha256: 'f'.repeat(64) }]]) });
+    writeFileSync(path, 'INT: edited meanwhile, and longer than before\n');
+    expect(() => r.project!.transcripts.get('P1')!.text).toThrow(InputChanged);
+  });
+
+  it('carry no stamp when they were read with a warning, so are never trusted unread', () => {
+    const dir = writeProject({ 't/P1.txt': '' });
+    const r = loadProject(dir);
+    expect(r.diagnostics.map((d) => d.code)).toContain('empty-transcript');
+    expect(r.project!.transcripts.get('P1')!.stamp).toBeUndefined();
+  });
+
+  it('leave the frame unread when asked', () => {
+    const dir = writeProject({ 'frame.yaml': 'not: [a frame' });
+    const r = loadProject(dir, { frame: false, coding: false });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.project!.frame.nodes.size).toBe(0);
   });
 });

@@ -15,7 +15,7 @@ const passages: [string, string][] = [
 function indexOf(texts: string[]) {
   const index = emptyIndex();
   const turns = (t: string) => ({ starts: Int32Array.of(0), ends: Int32Array.of(t.length), label: Int32Array.of(-1), interviewer: Uint8Array.of(0), labels: [] });
-  refreshIndex(index, texts.map((t, i) => ({ id: `d${i}`, key: 'k', text: () => t, turns: () => turns(t) })));
+  refreshIndex(index, texts.map((t, i) => ({ id: `d${i}`, key: 'k', path: `d${i}.txt`, text: () => t, turns: () => turns(t) })));
   return index;
 }
 

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { Project, Segment } from '../../model/types.js';
 import type { Query } from '../../search/query.js';
+import type { KeptIndex } from '../searchIndex.js';
 import { addProjectOptions, parseWhere, repeat, UsageError, type ProjectFlags } from '../options.js';
 import type { Io } from '../output.js';
 
@@ -66,6 +67,16 @@ Exit status: 0 done (also when nothing is found), 1 the project has errors, 2 us
 }
 
 async function runSearch(io: Io, words: string[], flags: Flags): Promise<number> {
+  // The kept index is read piece by piece from an open file, closed however the search ends.
+  const open: { close?: () => void } = {};
+  try {
+    return await searchWith(io, words, flags, open);
+  } finally {
+    open.close?.();
+  }
+}
+
+async function searchWith(io: Io, words: string[], flags: Flags, open: { close?: () => void }): Promise<number> {
   flags.color &&= !io.env.NO_COLOR;
   // The project folder comes first when the first word names one; the rest is the query, so an
   // unquoted query (dtors search methadone AND dose) works too.
@@ -98,7 +109,8 @@ async function runSearch(io: Io, words: string[], flags: Flags): Promise<number>
   let project: Project;
   let segments: Segment[] = [];
   let diagnostics;
-  let early: Promise<Uint8Array | undefined> | undefined;
+  const { knownTranscripts, loadIndex, openKeptIndex } = await import('../searchIndex.js');
+  let kept: KeptIndex | undefined;
   if (needsCoding) {
     const { analyseOrStop } = await import('../common.js');
     const a = analyseOrStop(io, target, flags, 'nothing searched');
@@ -107,9 +119,13 @@ async function runSearch(io: Io, words: string[], flags: Flags): Promise<number>
     segments = a.segments;
     diagnostics = a.diagnostics;
   } else {
+    // The kept index vouches for the transcripts it was made from: those unchanged are read only if
+    // the search quotes from them.
     const file = resolveProjectFile(resolve(io.cwd, target)).file;
-    if (file) early = (await import('../searchIndex.js')).readIndexSoon(file);
-    const loaded = loadProject(resolve(io.cwd, target), { encoding: flags.encoding, delimiter: flags.delimiter, display: target, coding: false });
+    kept = file ? openKeptIndex(dirname(file)) : undefined;
+    open.close = kept?.close;
+    const known = knownTranscripts(kept, flags.encoding);
+    const loaded = loadProject(resolve(io.cwd, target), { encoding: flags.encoding, delimiter: flags.delimiter, display: target, coding: false, known, frame: Boolean(flags.asAnnotations) });
     if (!loaded.project || loaded.diagnostics.some((d) => d.severity === 'error')) {
       const failed = report(io, loaded.diagnostics, flags);
       if (loaded.project) io.stderr.write('dtors: nothing searched; fix the errors above\n');
@@ -131,8 +147,10 @@ async function runSearch(io: Io, words: string[], flags: Flags): Promise<number>
   }
   const code = report(io, diagnostics, flags);
 
-  const { loadIndex } = await import('../searchIndex.js');
-  const index = await loadIndex(io, project, flags, early);
+  const loaded = await loadIndex(io, project, flags, kept);
+  // The kept index, or the one rebuilt in its place (loadIndex closed the kept one then).
+  open.close = loaded.close;
+  const index = loaded.file;
   const cases = selectCases(project.cases, { sort: project.chart.sort ?? [], where: [...where] });
   const { search } = await import('../../search/search.js');
   const result = search(project, index, query, {

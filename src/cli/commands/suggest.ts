@@ -80,7 +80,9 @@ async function runSuggest(io: Io, target: string, flags: Flags): Promise<number>
     return 2;
   }
   const code = common.report(io, a.diagnostics, flags);
-  const index = await loadIndex(io, project, flags);
+  const loaded = await loadIndex(io, project, flags);
+  const index = loaded.whole();
+  loaded.close();
   const filters = [...where].map(([k, vs]) => `${k} = ${vs.join(' or ')}`);
 
   if (flags.evaluate) {
