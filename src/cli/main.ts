@@ -23,6 +23,7 @@ export async function main(argv: string[], io?: Io): Promise<number> {
     { searchCommand },
     { statsCommand },
     { suggestCommand },
+    { summariesCommand },
     { validateCommand },
     { processIo },
     { UsageError },
@@ -38,6 +39,7 @@ export async function main(argv: string[], io?: Io): Promise<number> {
     import('./commands/search.js'),
     import('./commands/stats.js'),
     import('./commands/suggest.js'),
+    import('./commands/summaries.js'),
     import('./commands/validate.js'),
     import('./output.js'),
     import('./options.js'),
@@ -70,12 +72,14 @@ Examples:
   dtors suggest study --evaluate   how far code suggestions can be trusted here; then dtors suggest
   dtors import nvivo.qdpx --to s   a project from NVivo, ATLAS.ti, MAXQDA or QualCoder (REFI-QDA)
   dtors export study --to s.qdpx   the project for those programs
+  dtors chart study --template --out sheets -f xlsx   a workbook to write cell summaries in
+  dtors summaries import sheets/charts.xlsx study     those summaries, into summaries.csv
 
 Docs: README.md and docs/ (formats, commands, every diagnostic code in docs/errors.md).`,
     );
   const writeOut = (s: string) => io.stdout.write(s);
   const writeErr = (s: string) => io.stderr.write(s);
-  for (const cmd of [initCommand(io, done), validateCommand(io, done), chartCommand(io, done), statsCommand(io, done), agreeCommand(io, done), reanchorCommand(io, done), searchCommand(io, done), suggestCommand(io, done), importCommand(io, done), exportCommand(io, done)]) program.addCommand(cmd);
+  for (const cmd of [initCommand(io, done), validateCommand(io, done), chartCommand(io, done), statsCommand(io, done), agreeCommand(io, done), reanchorCommand(io, done), searchCommand(io, done), suggestCommand(io, done), importCommand(io, done), exportCommand(io, done), summariesCommand(io, done)]) program.addCommand(cmd);
   const configure = (c: InstanceType<typeof Command>) => {
     // Usage errors read like every other message of dtors: `dtors: error: …`.
     c.exitOverride().configureOutput({ writeOut, writeErr, outputError: (s, write) => write(`dtors: ${s}`) });

@@ -3,6 +3,7 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { error } from '../model/diagnostics.js';
 import type { Diagnostic } from '../model/types.js';
 import { holdingInterrupts, Interrupted } from './interrupt.js';
+import { UsageError } from './options.js';
 
 /** The streams and environment a command runs against: the real process, or a test's buffers. */
 export interface Io {
@@ -160,10 +161,33 @@ function writeHint(code: string | undefined): string | undefined {
   return undefined;
 }
 
+export function readBytesIfExists(path: string): Buffer | undefined {
+  try {
+    return readFileSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
 export function readIfExists(path: string): string | undefined {
   try {
     return readFileSync(path, 'utf8');
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Everything on stdin, for a file named `-`. More than `limit` bytes is a usage problem: a file that
+ * large should be named, so that it can be read as needed instead of held whole.
+ */
+export async function readStdin(limit: number): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of process.stdin as AsyncIterable<Buffer>) {
+    size += c.length;
+    if (size > limit) throw new UsageError(`stdin holds more than ${limit} bytes; name the file instead`);
+    chunks.push(c);
+  }
+  return Buffer.concat(chunks);
 }

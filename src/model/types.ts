@@ -185,6 +185,8 @@ export interface Project {
   /** Attribute column names in cases-file order. */
   attributeNames: string[];
   summaries: CellSummary[];
+  /** The summaries file dtors.yaml names (absolute), if it names one. */
+  summariesPath?: string;
   speakers: SpeakerConfig;
   chart: ChartDefaults;
   /** Every file read, with its hash. */

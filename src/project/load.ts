@@ -257,6 +257,7 @@ export function loadProject(target: string, opts: LoadOptions = {}): Loaded {
     cases,
     attributeNames,
     summaries,
+    summariesPath: cfg.summaries === undefined ? undefined : resolve(root, cfg.summaries),
     speakers,
     chart,
     inputs,

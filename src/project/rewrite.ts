@@ -222,3 +222,100 @@ function wrap(value: string, width: number): string[] {
   if (line) lines.push(line);
   return lines;
 }
+
+// ------------------------------------------------------------------------------- whole-table edits
+
+/** Changes to a CSV table by record: cells set (by column name), records removed, rows added at the end. */
+export interface TableEdits {
+  /** `record` as csvRecords() numbers them (0 is the header's record when there is no `sep=` line). */
+  set: { record: number; column: string; value: string }[];
+  remove: number[];
+  append: Record<string, string>[];
+}
+
+/** The records of a CSV text with the value of each named column, for finding the ones to edit. */
+export function csvRecords(text: string, delimiter?: string): { header: string[]; headerRecord: number; rows: { record: number; values: Record<string, string> }[] } | undefined {
+  const delim = delimiter ?? detectDelimiter(text);
+  const all = parseAll(text, delim);
+  const headerRecord = all.findIndex((r, i) => !(i === 0 && /^sep=.$/i.test(r.join(delim).trim())) && r.some((c) => c.trim() !== ''));
+  if (headerRecord === -1) return undefined;
+  const header = all[headerRecord].map((h) => h.trim().toLowerCase());
+  const rows = all.slice(headerRecord + 1).map((r, i) => ({ record: headerRecord + 1 + i, values: Object.fromEntries(header.map((h, c) => [h, r[c] ?? ''])) }));
+  return { header, headerRecord, rows: rows.filter((r) => Object.values(r.values).some((v) => v.trim() !== '')) };
+}
+
+/**
+ * Edits a CSV table in place: only the cells set, the records removed and the rows appended change;
+ * every other byte (quoting, line ends, BOM, a `sep=` line) stays as it was. A column that is not in
+ * the header is added at its end. The result is read again and checked, as rewriteAnnotations does.
+ */
+export function rewriteTable(text: string, edits: TableEdits, delimiter?: string): Rewritten {
+  const delim = delimiter ?? detectDelimiter(text);
+  const table = csvRecords(text, delim);
+  if (!table) return { problem: 'the file has no header row' };
+  const records = csvFields(text, delim);
+  const eol = /\r\n/.test(text) ? '\r\n' : '\n';
+  const header = [...table.header];
+  const replacements: { start: number; end: number; text: string }[] = [];
+  const headerRec = records[table.headerRecord];
+  const columnOf = (name: string) => {
+    let c = header.indexOf(name);
+    if (c === -1) {
+      header.push(name);
+      c = header.length - 1;
+      replacements.push({ start: headerRec.end, end: headerRec.end, text: delim.repeat(c - headerRec.fields.length + 1) + csvCell(name, delim, false) });
+    }
+    return c;
+  };
+  // Cells of one record are set in one pass, so that two added to a short row land in their columns.
+  const byRecord = new Map<number, Map<number, string>>();
+  for (const s of edits.set) {
+    const c = columnOf(s.column);
+    if (!byRecord.has(s.record)) byRecord.set(s.record, new Map());
+    byRecord.get(s.record)!.set(c, s.value);
+  }
+  for (const [r, cells] of byRecord) {
+    const rec = records[r];
+    if (!rec) return { problem: `record ${r + 1} is not in the file` };
+    let tail = '';
+    let width = rec.fields.length;
+    for (const [c, value] of [...cells].sort(([a], [b]) => a - b)) {
+      const f = rec.fields[c];
+      if (f) replacements.push({ start: f.start, end: f.end, text: csvCell(value, delim, f.quoted) });
+      else {
+        tail += delim.repeat(c - width + 1) + csvCell(value, delim, false);
+        width = c + 1;
+      }
+    }
+    if (tail) replacements.push({ start: rec.end, end: rec.end, text: tail });
+  }
+  for (const r of edits.remove) {
+    const rec = records[r];
+    if (!rec) return { problem: `record ${r + 1} is not in the file` };
+    const start = rec.fields[0]?.start ?? rec.end;
+    // The record goes with its own line end.
+    const after = text.startsWith('\r\n', rec.end) ? 2 : text[rec.end] === '\n' || text[rec.end] === '\r' ? 1 : 0;
+    replacements.push({ start, end: rec.end + after, text: '' });
+  }
+  let out = splice(text, replacements);
+  if (edits.append.length) {
+    if (out.length && !out.endsWith('\n') && !out.endsWith('\r')) out += eol;
+    for (const row of edits.append) out += header.map((h) => csvCell(row[h] ?? '', delim, false)).join(delim) + eol;
+  }
+  // Read back: every row but those edited must be as it was, and those edited as asked.
+  const back = csvRecords(out, delim);
+  if (!back) return { problem: 'the file would lose its header' };
+  const removed = new Set(edits.remove);
+  const expected = table.rows.filter((r) => !removed.has(r.record)).map((r) => {
+    const cells = byRecord.get(r.record);
+    const v: Record<string, string> = {};
+    for (const h of header) v[h] = cells?.get(header.indexOf(h)) ?? r.values[h] ?? '';
+    return v;
+  });
+  for (const a of edits.append) expected.push(Object.fromEntries(header.map((h) => [h, a[h] ?? ''])));
+  if (back.rows.length !== expected.length) return { problem: 'the rows would not read back as written' };
+  for (let i = 0; i < expected.length; i++) {
+    for (const h of header) if ((back.rows[i].values[h] ?? '') !== expected[i][h]) return { problem: `row ${i + 1} would not read back as written` };
+  }
+  return { text: out };
+}

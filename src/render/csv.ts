@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import { themeTable } from './table.js';
+import { themeTable, type TableOf } from './table.js';
 import type { Matrix } from '../model/matrix.js';
 import type { QuoteMode } from '../model/types.js';
 
@@ -41,7 +41,7 @@ export function csvTable(rows: string[][], o: CsvOptions = {}): string {
   return (o.excel ? '\ufeff' : '') + body;
 }
 
-export function renderCsvTheme(m: Matrix, quotes: QuoteMode, o: CsvOptions = {}): string {
-  const { header, rows } = themeTable(m, quotes);
+export function renderCsvTheme(m: Matrix, quotes: QuoteMode, o: CsvOptions = {}, table: TableOf = themeTable): string {
+  const { header, rows } = table(m, quotes);
   return csvTable([header, ...rows], o);
 }

@@ -1,5 +1,5 @@
 import { cellLines } from '../chart/cellText.js';
-import type { Matrix } from '../model/matrix.js';
+import type { Cell, Matrix } from '../model/matrix.js';
 import type { QuoteMode } from '../model/types.js';
 import { VERSION } from '../version.js';
 
@@ -7,12 +7,14 @@ import { VERSION } from '../version.js';
 export const CHART_SCHEMA_VERSION = 1;
 
 /** The matrices as data, with each cell's rendered lines alongside its parts. JSON is never altered. */
-export function renderJson(matrices: Matrix[], quotes: QuoteMode, title?: string): string {
+export function renderJson(matrices: Matrix[], quotes: QuoteMode, title?: string, lines: (cell: Cell, quotes: QuoteMode) => string[] = cellLines): string {
   const doc = {
     schemaVersion: CHART_SCHEMA_VERSION,
     generator: { name: 'dtors', version: VERSION },
     title: title ?? null,
     quotes,
+    // Said only of a template, so that the charts' JSON stays as it was.
+    ...(lines === cellLines ? {} : { template: true }),
     matrices: matrices.map((m) => ({
       theme: m.theme,
       attributes: m.attributes,
@@ -22,7 +24,7 @@ export function renderJson(matrices: Matrix[], quotes: QuoteMode, title?: string
         attributes: r.attributes,
         cells: r.cells.map((c) => ({
           ...c,
-          lines: cellLines(c, quotes),
+          lines: lines(c, quotes),
         })),
       })),
     })),

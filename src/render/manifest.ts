@@ -2,6 +2,7 @@ import { sha256 } from '../project/files.js';
 import type { InputFile } from '../model/types.js';
 import { VERSION } from '../version.js';
 import type { OutputFile } from './outputs.js';
+import type { CellRecord } from '../summaries/cells.js';
 
 export const MANIFEST = 'manifest.json';
 
@@ -9,13 +10,21 @@ export const MANIFEST = 'manifest.json';
  * What produced a set of charts: the tool version, the options and a hash of every input and output.
  * No timestamps and no absolute paths, so the same inputs give the same bytes on any machine.
  */
-export function buildManifest(inputs: InputFile[], options: Record<string, unknown>, outputs: OutputFile[]): OutputFile {
+export function buildManifest(inputs: InputFile[], options: Record<string, unknown>, outputs: OutputFile[], cells?: CellRecord[]): OutputFile {
   const doc = {
     generator: { name: 'dtors', version: VERSION },
     options,
     inputs: inputs.map((i) => ({ path: i.path, sha256: i.sha256 })),
     outputs: outputs.map((o) => ({ path: o.name, sha256: sha256(o.content) })),
   };
+  // Written for sheets meant to come back (a template, a workbook): what each cell held, so that
+  // `dtors summaries import` can tell an edit from a change of coding (summaries/cells.ts). One cell a
+  // line: [case, code, coding hash, summary hash].
+  if (cells) {
+    const body = JSON.stringify(doc, null, 2).replace(/\n}$/, '');
+    const lines = cells.map((c) => `    ${JSON.stringify([c.case, c.code, c.coding, c.summary])}`);
+    return { name: MANIFEST, content: `${body},\n  "cells": [\n${lines.join(',\n')}\n  ]\n}\n` };
+  }
   return { name: MANIFEST, content: JSON.stringify(doc, null, 2) + '\n' };
 }
 

@@ -1,4 +1,4 @@
-import { themeTable } from './table.js';
+import { themeTable, type TableOf } from './table.js';
 import type { Matrix } from '../model/matrix.js';
 import type { QuoteMode } from '../model/types.js';
 
@@ -74,13 +74,13 @@ export function mdTable(header: string[], rows: string[][]): string {
 }
 
 /** One theme as a Markdown section: a `## 1 Theme` heading and its table. */
-export function renderMarkdownTheme(m: Matrix, quotes: QuoteMode): string {
+export function renderMarkdownTheme(m: Matrix, quotes: QuoteMode, table: TableOf = themeTable): string {
   // Lines of one cell are joined with a line break before escaping, which turns it into <br>.
-  const { header, rows } = themeTable(m, quotes);
+  const { header, rows } = table(m, quotes);
   return `${mdHeading(2, `${m.theme.id} ${m.theme.label}`)}\n\n${mdTable(header, rows)}`;
 }
 
-export function renderMarkdown(matrices: Matrix[], quotes: QuoteMode, title?: string): string {
-  const parts = matrices.map((m) => renderMarkdownTheme(m, quotes));
+export function renderMarkdown(matrices: Matrix[], quotes: QuoteMode, title?: string, table: TableOf = themeTable): string {
+  const parts = matrices.map((m) => renderMarkdownTheme(m, quotes, table));
   return (title ? `${mdHeading(1, title)}\n\n` : '') + parts.join('\n');
 }

@@ -2,6 +2,9 @@ import { cellLines } from '../chart/cellText.js';
 import type { Matrix, Row } from '../model/matrix.js';
 import type { QuoteMode } from '../model/types.js';
 
+/** How a theme becomes a table of text: the chart (themeTable) or the charting template (templateTable). */
+export type TableOf = (m: Matrix, quotes: QuoteMode) => { header: string[]; rows: string[][] };
+
 /** A theme's matrix as a plain table (a cell's lines joined by LF), the shape CSV and Markdown share. */
 export function themeTable(m: Matrix, quotes: QuoteMode): { header: string[]; rows: string[][] } {
   const header = ['case', ...m.attributes, ...m.columns.map((c) => c.header)];

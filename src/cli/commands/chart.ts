@@ -5,7 +5,7 @@ import type { ChartOptions } from '../../chart/chart.js';
 import type { QuoteMode } from '../../model/types.js';
 import type { Format, Layout, OutputFile, RenderOptions } from '../../render/outputs.js';
 import { addProjectOptions, collect, parseWhere, repeat, UsageError, type ProjectFlags } from '../options.js';
-import { progress, readIfExists, shownPath, type Io } from '../output.js';
+import { progress, readBytesIfExists, readIfExists, shownPath, type Io } from '../output.js';
 
 interface Flags extends ProjectFlags {
   format?: string[];
@@ -23,9 +23,10 @@ interface Flags extends ProjectFlags {
   raw?: boolean;
   lock?: boolean;
   autoSummary?: boolean;
+  template?: boolean;
 }
 
-const FORMATS: Format[] = ['markdown', 'csv', 'json'];
+const FORMATS: Format[] = ['markdown', 'csv', 'json', 'xlsx'];
 
 export function chartCommand(io: Io, done: (code: number) => void): Command {
   const cmd = new Command('chart')
@@ -36,7 +37,7 @@ export function chartCommand(io: Io, done: (code: number) => void): Command {
         'the cell states [not summarised], [not discussed] and [not asked].',
     )
     .argument('[project]', 'project folder or its dtors.yaml', '.')
-    .addOption(new Option('-f, --format <formats>', 'markdown, csv or json; with --out a comma list (default: markdown on stdout, csv,markdown with --out)').argParser(collect))
+    .addOption(new Option('-f, --format <formats>', 'markdown, csv, json or xlsx (one workbook, with --out); with --out a comma list (default: markdown on stdout, csv,markdown with --out)').argParser(collect))
     .addOption(new Option('--layout <layout>', 'wide: a matrix per theme; long: one row per entry').choices(['wide', 'long']).default('wide'))
     .option('-o, --out <dir>', 'write every theme in the chosen formats, plus manifest.json, into DIR')
     .option('--check', 'with --out: write nothing; exit 1 listing each file that is stale or missing')
@@ -52,6 +53,7 @@ export function chartCommand(io: Io, done: (code: number) => void): Command {
     .option('--raw', 'do not neutralise CSV cells that a spreadsheet would run as formulas')
     .option('--lock', 'after charting, write dtors.lock.json (as validate --lock does)')
     .option('--auto-summary', "fill passages not yet summarised with the participant's own most telling sentences, marked [auto]")
+    .option('--template', 'a charting sheet: each cell a slot for your summary (with the summary so far), then its passages; bring it back with dtors summaries import')
     .addHelpText(
       'after',
       `
@@ -64,7 +66,10 @@ Examples:
   dtors chart --out charts                      charts/1-….csv, charts/1-….md …, charts/manifest.json
   dtors chart --out charts --check              in CI: fail when committed charts are out of date
   dtors chart --out charts --lock               charts, then the lock that keeps the coding on its words
-  dtors chart --auto-summary --theme 1          unsummarised passages shown by their own words, marked [auto]`,
+  dtors chart --auto-summary --theme 1          unsummarised passages shown by their own words, marked [auto]
+  dtors chart --out charts -f xlsx              charts/charts.xlsx: a sheet per theme, and an Index
+  dtors chart --template --out sheets -f xlsx   a workbook to write summaries in; then:
+  dtors summaries import sheets/charts.xlsx     the summaries written there, into summaries.csv`,
     );
   addProjectOptions(cmd);
   return cmd.action(async (project: string, flags: Flags) => done(await runChart(io, project, flags)));
@@ -72,9 +77,12 @@ Examples:
 
 async function runChart(io: Io, target: string, flags: Flags): Promise<number> {
   const formats = [...new Set(flags.format ?? [])].map((f) => {
-    if (!FORMATS.includes(f as Format)) throw new UsageError(`unknown format "${f}" (choose markdown, csv or json)`);
+    if (!FORMATS.includes(f as Format)) throw new UsageError(`unknown format "${f}" (choose markdown, csv, json or xlsx)`);
     return f as Format;
   });
+  if (formats.includes('xlsx') && !flags.out) throw new UsageError('a workbook is written to a folder: add --out DIR (it writes DIR/charts.xlsx)');
+  if (flags.layout === 'long' && formats.includes('xlsx')) throw new UsageError('the workbook holds wide charts: use --layout long with csv or json');
+  if (flags.layout === 'long' && flags.template) throw new UsageError('--template makes wide charts with a slot per cell: not with --layout long');
   if (flags.check && !flags.out) throw new UsageError('--check needs --out DIR (the folder of charts to check)');
   if (flags.check && flags.lock) throw new UsageError('--check writes nothing, so it cannot --lock');
   if (!flags.out && formats.length > 1) throw new UsageError('one format at a time on stdout; write several with --out DIR');
@@ -115,6 +123,7 @@ async function runChart(io: Io, target: string, flags: Flags): Promise<number> {
     quotes: options.quotes,
     excel: flags.excel,
     raw: flags.raw,
+    template: flags.template,
   };
   // The output folder is checked before any charting, so a mistake there costs nothing.
   const outDir = flags.out ? resolve(io.cwd, flags.out) : undefined;
@@ -174,16 +183,29 @@ async function runChart(io: Io, target: string, flags: Flags): Promise<number> {
     coders: sorted(options.coders),
     excel: Boolean(flags.excel),
     raw: Boolean(flags.raw),
-    // Recorded only when used, so manifests of charts made without it stay as they were.
+    // Recorded only when used, so manifests of charts made without them stay as they were.
     ...(flags.autoSummary ? { autoSummary: true } : {}),
+    ...(flags.template ? { template: true } : {}),
   };
-  const all = [...files, buildManifest(project.inputs, manifestOptions, files)];
+  if (render.formats.includes('xlsx')) {
+    status.step('writing the workbook');
+    const { workbookFile } = await import('../../render/xlsx.js');
+    const w = await workbookFile(project, matrices, render, manifestOptions);
+    files.push(w.file);
+    files.sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+    status.done();
+    if (w.diagnostics.length) report(io, w.diagnostics, flags);
+  }
+  // Sheets meant to come back carry a record of each cell (summaries/cells.ts).
+  const cells = render.template || render.formats.includes('xlsx') ? (await import('../../summaries/records.js')).cellRecords(matrices, render) : undefined;
+  const manifest = buildManifest(project.inputs, manifestOptions, files, cells);
+  const all = [...files, manifest];
   const dir = outDir!; // --out was given: stdout output returned above
   const oldManifest = readIfExists(join(dir, MANIFEST));
   const previous = manifestOutputs(oldManifest);
   const obsolete = previous.filter((p) => !all.some((f) => f.name === p) && !p.includes('..') && !p.startsWith('/'));
 
-  if (flags.check) return checkCharts(io, dir, all, obsolete, manifestChanges(oldManifest, all[all.length - 1].content), flags.quiet) || code;
+  if (flags.check) return checkCharts(io, dir, all, obsolete, manifestChanges(oldManifest, manifest.content as string), flags.quiet) || code;
   const failed = await writeOrReport(io, dir, all, flags, `nothing in ${shownPath(io, dir)} was changed`, obsolete);
   if (failed !== undefined) return failed;
   if (!flags.quiet) io.stderr.write(`dtors: wrote ${all.length} files to ${shownPath(io, dir)}\n`);
@@ -208,9 +230,9 @@ function checkCharts(
 ): number {
   const problems: string[] = [];
   for (const f of all) {
-    const now = readIfExists(join(outDir, f.name));
+    const now = readBytesIfExists(join(outDir, f.name));
     if (now === undefined) problems.push(`${shownPath(io, join(outDir, f.name))}: missing`);
-    else if (now !== f.content) problems.push(`${shownPath(io, join(outDir, f.name))}: stale`);
+    else if (!now.equals(Buffer.from(f.content))) problems.push(`${shownPath(io, join(outDir, f.name))}: stale`);
   }
   for (const p of obsolete) {
     if (readIfExists(join(outDir, p)) !== undefined) problems.push(`${shownPath(io, join(outDir, p))}: obsolete (no longer produced)`);

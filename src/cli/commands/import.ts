@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { Unit } from '../../refi/offsets.js';
 import { UsageError } from '../options.js';
-import { shownPath, type Io } from '../output.js';
+import { readStdin, shownPath, type Io } from '../output.js';
 
 interface Flags {
   to: string;
@@ -62,7 +62,7 @@ async function runImport(io: Io, file: string, flags: Flags): Promise<number> {
     import('../output.js'),
   ]);
   const shown = file === '-' ? '<stdin>' : shownPath(io, resolve(io.cwd, file));
-  const source = file === '-' ? await readStdin() : resolve(io.cwd, file);
+  const source = file === '-' ? await readStdin((await import('../../refi/zip.js')).ZIP_LIMITS.qdeBytes) : resolve(io.cwd, file);
   const opened = await openRefi(source, shown);
   if (!opened.project || hasErrors(opened.diagnostics)) return report(io, opened.diagnostics, { color, quiet: flags.quiet });
   const result = refiToProject(opened.project, opened.texts, opened.noteTexts, { offsets: flags.offsets, from: shown, xmlFile: opened.xmlFile });
@@ -104,14 +104,4 @@ async function runImport(io: Io, file: string, flags: Flags): Promise<number> {
   return errors ? 1 : 0;
 }
 
-async function readStdin(): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  const { ZIP_LIMITS } = await import('../../refi/zip.js');
-  for await (const c of process.stdin as AsyncIterable<Buffer>) {
-    size += c.length;
-    if (size > ZIP_LIMITS.qdeBytes) throw new UsageError(`stdin holds more than ${ZIP_LIMITS.qdeBytes} bytes; name the file instead`);
-    chunks.push(c);
-  }
-  return Buffer.concat(chunks);
-}
+
