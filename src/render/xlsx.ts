@@ -202,7 +202,10 @@ export async function workbookFile(
       coding: m.rows.map((r) => r.cells.map(codingHash)),
     };
   });
-  const w = await renderWorkbook({ title: project.title, frameTitle: project.frame.title, template: Boolean(o.template), quotes: o.quotes, sheets, options, inputs: project.inputs });
+  // The options that shape the sheets: which other files were written beside it (formats, CSV's own
+  // settings) is no concern of the workbook's, and must not change its bytes.
+  const { formats: _f, excel: _e, raw: _r, ...shaping } = options;
+  const w = await renderWorkbook({ title: project.title, frameTitle: project.frame.title, template: Boolean(o.template), quotes: o.quotes, sheets, options: shaping, inputs: project.inputs });
   const diagnostics: Diagnostic[] = [];
   const say = (list: WorkbookOutput['cut'], code: string, what: string, hint: string) => {
     if (!list.length) return;

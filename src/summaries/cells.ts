@@ -6,8 +6,11 @@
 import { createHash } from 'node:crypto';
 import type { Cell } from '../model/matrix.js';
 
-/** One passage reference, `P07:112-118` or `P07:112`, `*` for a key quote (ids hold none of `: ; , * |`). */
-const REF = String.raw`[^:;,*|\n]+?:\d+(?:-\d+)?\*?`;
+/**
+ * One passage reference, `P07:112-118` or `P07:112`, `*` for a key quote. Ids hold none of `: ; , * |`;
+ * parentheses are kept out too, so that `a (b (P07:1)` reads as a summary `a (b`.
+ */
+const REF = String.raw`[^:;,*|\n()]+?:\d+(?:-\d+)?\*?`;
 /** A line dtors writes in a template for a passage: `[P07:112-118*]`, then its summary if it has one. */
 const PASSAGE_LINE = new RegExp(String.raw`^\[${REF}\](?: .*)?$`);
 /** A verbatim quote (`--quotes full`): `"…" (P07:112-118)`. */

@@ -3,7 +3,7 @@ import { stringify } from 'csv-stringify/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { rewriteAnnotations, type CellEdit } from '../../src/project/rewrite.js';
+import { csvRecords, rewriteAnnotations, rewriteTable, type CellEdit } from '../../src/project/rewrite.js';
 
 const ok = (r: ReturnType<typeof rewriteAnnotations>) => {
   if ('problem' in r) throw new Error(r.problem);
@@ -168,6 +168,39 @@ describe('rewriting, for any content (property)', () => {
         expect(out.text.split('\n').filter((l) => l.includes('# row')).length).toBe(items.length);
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('rewriteTable', () => {
+  const text = '\ufeffcase,code,summary,note\r\nP01,1.1,"Quoted, as it was",n1\r\nP02,1.1,plain,\r\nP03,1.2,third,\r\n';
+
+  it('changes only the cells set, the records removed and the rows added, keeping BOM, CRLF and quoting', () => {
+    const r = rewriteTable(text, { set: [{ record: 2, column: 'summary', value: 'new, with a comma' }], remove: [3], append: [{ case: 'P04', code: '2.1', summary: 'line one\nline two' }] });
+    expect(r).toEqual({ text: '\ufeffcase,code,summary,note\r\nP01,1.1,"Quoted, as it was",n1\r\nP02,1.1,"new, with a comma",\r\nP04,2.1,"line one\nline two",\r\n' });
+  });
+
+  it('adds a column the header lacks, at its end', () => {
+    const r = rewriteTable('case,code,summary\nP01,1.1,a\nP02,1.1,b\n', { set: [{ record: 2, column: 'coder', value: 'bea' }], remove: [], append: [{ case: 'P03', code: '1.1', summary: 'c', coder: 'bea' }] });
+    expect(r).toEqual({ text: 'case,code,summary,coder\nP01,1.1,a\nP02,1.1,b,bea\nP03,1.1,c,bea\n' });
+  });
+
+  it('finds records by their values, after a sep= line and blank lines', () => {
+    const t = csvRecords('sep=;\ncase;code;summary\n\nP01;1.1;a\n')!;
+    expect(t.header).toEqual(['case', 'code', 'summary']);
+    expect(t.rows).toEqual([{ record: 3, values: { case: 'P01', code: '1.1', summary: 'a' } }]);
+    expect(rewriteTable('sep=;\ncase;code;summary\n\nP01;1.1;a\n', { set: [{ record: 3, column: 'summary', value: 'b;c' }], remove: [], append: [] })).toEqual({ text: 'sep=;\ncase;code;summary\n\nP01;1.1;"b;c"\n' });
+  });
+
+  it('reads back whatever it writes', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ maxLength: 12 }), { minLength: 1, maxLength: 4 }), (values) => {
+        const appended = values.map((v, i) => ({ case: `C${i}`, code: '1', summary: v }));
+        const r = rewriteTable('case,code,summary\nP01,1,x\n', { set: [{ record: 1, column: 'summary', value: values[0] }], remove: [], append: appended });
+        expect('text' in r).toBe(true);
+        const back = csvRecords((r as { text: string }).text)!;
+        expect(back.rows.map((x) => x.values.summary)).toEqual([values[0], ...values]);
+      }),
     );
   });
 });
