@@ -28,6 +28,11 @@ export function neutralise(cell: string): string {
   return FORMULA_START.test(cell) ? `'${cell}` : cell;
 }
 
+/** A cell as it was before neutralise(), for CSV read back (the apostrophe is dtors', not the analyst's). */
+export function unneutralise(cell: string): string {
+  return cell.startsWith("'") && FORMULA_START.test(cell.slice(1)) ? cell.slice(1) : cell;
+}
+
 /** RFC 4180 CSV; cells with line breaks or quotes are quoted, and formulas neutralised unless `raw`. */
 export function csvTable(rows: string[][], o: CsvOptions = {}): string {
   // Line breaks inside a cell are LF (a lone CR would end the row for some readers).

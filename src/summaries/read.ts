@@ -7,6 +7,7 @@ import { Workbook, type CellValue } from '@cj-tech-master/excelts';
 import { error } from '../model/diagnostics.js';
 import type { Diagnostic, Pos } from '../model/types.js';
 import { parseCsv } from '../project/csvFile.js';
+import { unneutralise } from '../render/csv.js';
 import { RECORD_MARK, RECORD_SHEET } from '../render/xlsx.js';
 
 /** One sheet: its header and rows of text, and where each cell is (for messages). */
@@ -82,11 +83,18 @@ export async function readWorkbookSheets(bytes: Uint8Array, file: string): Promi
   return { sheets, records, options };
 }
 
-/** One CSV sheet (a chart or template written with --out, perhaps saved again by a spreadsheet). */
-export function readCsvSheet(text: string, file: string): { sheet?: Sheet; diagnostics: Diagnostic[] } {
+/**
+ * One CSV sheet (a chart or template written with --out, perhaps saved again by a spreadsheet).
+ * `neutralised`: dtors put an apostrophe before cells a spreadsheet would run as formulas (no --raw),
+ * which is taken off again.
+ */
+export function readCsvSheet(text: string, file: string, neutralised = false): { sheet?: Sheet; diagnostics: Diagnostic[] } {
   const t = parseCsv(text, file);
   if (t.diagnostics.some((d) => d.severity === 'error')) return { diagnostics: t.diagnostics };
-  const rows = t.rows.map((r) => t.header.map((h) => (r.values[h] ?? '').replace(/\r\n?/g, '\n')));
+  const rows = t.rows.map((r) => t.header.map((h) => {
+    const v = (r.values[h] ?? '').replace(/\r\n?/g, '\n');
+    return neutralised ? unneutralise(v) : v;
+  }));
   const name = file.replace(/^.*[\\/]/, '');
   return { sheet: { name, header: t.header, rows, at: (row, column) => t.rows[row]?.at(t.header[column]) ?? { file } }, diagnostics: [] };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parse } from 'csv-parse/sync';
-import { csvTable, neutralise } from '../../src/render/csv.js';
+import { csvTable, neutralise, unneutralise } from '../../src/render/csv.js';
 
 describe('CSV output', () => {
   it('neutralises cells a spreadsheet would run as formulas', () => {
@@ -34,5 +34,18 @@ describe('CSV output', () => {
         expect(back).toEqual([row.map((c) => neutralise(c).replace(/\r\n?/g, '\n'))]);
       }),
     );
+  });
+});
+
+describe('unneutralise', () => {
+  it('takes back the apostrophe neutralise() added, and nothing else', () => {
+    fc.assert(
+      fc.property(fc.string(), (s) => {
+        fc.pre(!/^'/.test(s));
+        expect(unneutralise(neutralise(s))).toBe(s);
+      }),
+    );
+    expect(unneutralise("'=SUM(A1)")).toBe('=SUM(A1)');
+    expect(unneutralise("'tis the season")).toBe("'tis the season");
   });
 });

@@ -133,11 +133,11 @@ async function readBack(io: Io, file: string, flags: Flags, read: typeof import(
   const { decode } = await import('../../project/decode.js');
   const d = decode(bytes, flags.encoding);
   if (!d.ok) return [{ severity: 'error', code: 'invalid-encoding', message: `the sheet is not valid text: ${d.reason}`, file: path, line: 1, col: 1, hint: 'save it as CSV UTF-8, or pass --encoding windows-1252' }];
-  const r = read.readCsvSheet(d.text, path);
+  // A CSV sheet carries no records: they are in the manifest written beside it, with the options.
+  const recorded = read.manifestRecords(file === '-' ? undefined : readIfThere(join(dirname(path), 'manifest.json')));
+  const r = read.readCsvSheet(d.text, path, recorded.options?.raw === false);
   if (!r.sheet) return r.diagnostics;
-  // A CSV sheet carries no records: they are in the manifest written beside it.
-  const manifest = file === '-' ? undefined : readIfThere(join(dirname(path), 'manifest.json'));
-  return { sheets: [r.sheet], ...read.manifestRecords(manifest) };
+  return { sheets: [r.sheet], ...recorded };
 }
 
 function readIfThere(path: string): string | undefined {
