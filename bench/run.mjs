@@ -269,6 +269,14 @@ async function runBenchmark() {
   const suggested = await measure(`suggest ${largest}`, (tmp) => ['suggest', projects[largest].dir, '-o', join(tmp, 's.csv'), '-q'], runs);
   const evaluated = await measure(`suggest --evaluate ${largest}`, ['suggest', projects[largest].dir, '--evaluate', '-f', 'csv', '-q'], runs);
   const autoSummary = await measure(`chart --auto-summary ${largest}`, ['chart', projects[largest].dir, '--auto-summary'], runs, { outDir: true });
+  // The spreadsheet round trip: a template workbook, then reading it back (nothing changed in it).
+  const workbook = await measure(`chart --template -f xlsx ${largest}`, ['chart', projects[largest].dir, '--template', '-f', 'xlsx'], runs, { outDir: true });
+  const sheets = join(CACHE, `${largest}-sheets`);
+  rmSync(sheets, { recursive: true, force: true });
+  const wrote = spawnSync(process.execPath, [BIN, 'chart', projects[largest].dir, '--template', '-f', 'xlsx', '--out', sheets, '-q'], { encoding: 'utf8' });
+  if (wrote.status !== 0) throw new RunFailed(`chart --template ${largest}`, [BIN, 'chart'], { code: wrote.status, stderr: wrote.stderr });
+  const workbookBytes = statSync(join(sheets, 'charts.xlsx')).size;
+  const readBack = await measure(`summaries import ${largest}`, ['summaries', 'import', join(sheets, 'charts.xlsx'), projects[largest].dir, '--dry-run', '-q'], runs);
 
   const cpu = os.cpus();
   const out = [];
@@ -296,6 +304,8 @@ async function runBenchmark() {
   row('`suggest`', largest, suggested);
   row('`suggest --evaluate`', largest, evaluated);
   row('`chart --auto-summary --out`', largest, autoSummary);
+  row(`\`chart --template -f xlsx --out\` (${mb(workbookBytes)} MB workbook)`, largest, workbook);
+  row('`summaries import --dry-run` (that workbook)', largest, readBack);
   out.push(`| \`--version\` | - | - | - | - | ${sec(version.median)} | ${sec(version.min)}-${sec(version.max)} | - | - | - |`);
   out.push(`| \`node -e ""\` (baseline) | - | - | - | - | ${sec(baseline.median)} | ${sec(baseline.min)}-${sec(baseline.max)} | - | - | - |`);
   out.push('');

@@ -267,6 +267,7 @@ export function rewriteTable(text: string, edits: TableEdits, delimiter?: string
     }
     return c;
   };
+  for (const row of edits.append) for (const k of Object.keys(row)) columnOf(k);
   // Cells of one record are set in one pass, so that two added to a short row land in their columns.
   const byRecord = new Map<number, Map<number, string>>();
   for (const s of edits.set) {

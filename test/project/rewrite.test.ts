@@ -180,6 +180,10 @@ describe('rewriteTable', () => {
     expect(r).toEqual({ text: '\ufeffcase,code,summary,note\r\nP01,1.1,"Quoted, as it was",n1\r\nP02,1.1,"new, with a comma",\r\nP04,2.1,"line one\nline two",\r\n' });
   });
 
+  it('adds a column the header lacks for an appended row too', () => {
+    expect(rewriteTable('case,code,summary\nP01,1.1,a\n', { set: [], remove: [], append: [{ case: 'P03', code: '1.1', summary: 'c', coder: 'bea' }] })).toEqual({ text: 'case,code,summary,coder\nP01,1.1,a\nP03,1.1,c,bea\n' });
+  });
+
   it('adds a column the header lacks, at its end', () => {
     const r = rewriteTable('case,code,summary\nP01,1.1,a\nP02,1.1,b\n', { set: [{ record: 2, column: 'coder', value: 'bea' }], remove: [], append: [{ case: 'P03', code: '1.1', summary: 'c', coder: 'bea' }] });
     expect(r).toEqual({ text: 'case,code,summary,coder\nP01,1.1,a\nP02,1.1,b,bea\nP03,1.1,c,bea\n' });
