@@ -207,12 +207,12 @@ export async function workbookFile(
   const { formats: _f, excel: _e, raw: _r, ...shaping } = options;
   const w = await renderWorkbook({ title: project.title, frameTitle: project.frame.title, template: Boolean(o.template), quotes: o.quotes, sheets, options: shaping, inputs: project.inputs });
   const diagnostics: Diagnostic[] = [];
-  const say = (list: WorkbookOutput['cut'], code: string, what: string, hint: string) => {
-    if (!list.length) return;
-    const first = list[0];
-    diagnostics.push(warning(code, `${list.length} cell${list.length === 1 ? '' : 's'} of the workbook ${what}, the first in sheet "${first.sheet}", case ${first.case}, column "${first.column}"`, undefined, hint));
-  };
-  say(w.cut, 'xlsx-cell-cut', `held more than ${XLSX_CELL_LIMIT.toLocaleString('en')} characters and ${w.cut.length === 1 ? 'was' : 'were'} cut, with a note saying so`, 'the CSV and Markdown charts hold every word; --quotes marked leaves the verbatim quotes out');
-  say(w.replaced, 'xlsx-character-replaced', `held control characters a workbook cannot, written as \ufffd`, 'the CSV and Markdown charts hold them as they are; they come from the transcripts or summaries');
+  const which = (list: WorkbookOutput['cut']) => `${list.length} cell${list.length === 1 ? '' : 's'} of the workbook (the first in sheet "${list[0].sheet}", case ${list[0].case}, column "${list[0].column}")`;
+  if (w.cut.length) {
+    diagnostics.push(warning('xlsx-cell-cut', `${which(w.cut)} held more than ${XLSX_CELL_LIMIT.toLocaleString('en')} characters, and ${w.cut.length === 1 ? 'was' : 'were'} cut with a note saying so`, undefined, 'the CSV and Markdown charts hold every word; --quotes marked leaves the verbatim quotes out'));
+  }
+  if (w.replaced.length) {
+    diagnostics.push(warning('xlsx-character-replaced', `${which(w.replaced)} held control characters a workbook cannot, written as \ufffd`, undefined, 'the CSV and Markdown charts hold them as they are; they come from the transcripts or summaries'));
+  }
   return { file: { name: WORKBOOK, content: w.bytes }, diagnostics };
 }

@@ -158,13 +158,14 @@ export function planImport(project: Project, segments: Segment[], back: ReadBack
     changes.push({ kind: 'added', case: kase, code, after: w.after, at: w.at });
   }
   for (const s of skipped) {
-    const what =
+    const cell = `case ${s.case}, code ${s.code}: not imported`;
+    diagnostics.push(
       s.why === 'stale'
-        ? 'its coding changed since the sheet was made, so the summary may be about passages that are no longer there'
+        ? warning('summary-stale', `${cell}: its coding changed since the sheet was made, so the summary may be about passages that are no longer there`, s.at, 'chart a new template and move the summary there, or pass --force to import it as it is')
         : s.why === 'conflict'
-          ? "its summary was changed in the project since the sheet was made; importing would overwrite that change"
-          : 'the sheet has no record of this cell as it was made';
-    diagnostics.push(warning(`summary-${s.why}`, `case ${s.case}, code ${s.code}: not imported: ${what}`, s.at, s.why === 'stale' ? 'chart a new template and move the summary there, or pass --force to import it as it is' : 'pass --force to import it anyway'));
+          ? warning('summary-conflict', `${cell}: its summary was changed in the project since the sheet was made; importing would overwrite that change`, s.at, 'pass --force to import it anyway')
+          : warning('summary-unrecorded', `${cell}: the sheet has no record of this cell as it was made`, s.at, 'pass --force to import it anyway'),
+    );
   }
   return { changes, skipped, unchanged, diagnostics };
 }

@@ -124,6 +124,7 @@ describe('dtors chart --format xlsx and dtors summaries import', () => {
     for (const f of ['notes.xlsx', 'bomb.xlsx', 'plain.csv']) spawnSync('rm', [join(dir, f)]);
     expect(snapshotDir(dir)).toEqual(before);
     expect((await runInProcess(['chart', '.', '-f', 'xlsx'], dir)).stderr).toBe('dtors: error: a workbook is written to a folder: add --out DIR (it writes DIR/charts.xlsx)\n');
+    expect(await runInProcess(['summaries'], dir)).toEqual({ code: 2, stdout: '', stderr: 'dtors: error: name what to do: dtors summaries import FILE [PROJECT] (see dtors summaries import --help)\n' });
   });
 
   it('writes the same workbook bytes in any time zone, and --check sees it go stale', () => {

@@ -4,7 +4,8 @@ import { Command, Option } from 'commander';
 import type { Diagnostic } from '../../model/types.js';
 import type { ImportPlan } from '../../summaries/import.js';
 import type { ReadBack } from '../../summaries/read.js';
-import { addProjectOptions, type ProjectFlags } from '../options.js';
+import { error } from '../../model/diagnostics.js';
+import { addProjectOptions, UsageError, type ProjectFlags } from '../options.js';
 import { readStdin, shownPath, type Io } from '../output.js';
 
 interface Flags extends ProjectFlags {
@@ -49,7 +50,10 @@ sheet has errors (nothing written), 2 usage problems.`,
     );
   addProjectOptions(imp);
   imp.action(async (file: string, project: string, flags: Flags) => done(await runImport(io, file, project, flags)));
-  return cmd.addCommand(imp);
+  // `dtors summaries` alone is a usage mistake, said as such (and exit 2), not a page of help.
+  return cmd.addCommand(imp).action(() => {
+    throw new UsageError('name what to do: dtors summaries import FILE [PROJECT] (see dtors summaries import --help)');
+  });
 }
 
 async function runImport(io: Io, file: string, target: string, flags: Flags): Promise<number> {
@@ -62,7 +66,7 @@ async function runImport(io: Io, file: string, target: string, flags: Flags): Pr
   const back = await readBack(io, file, flags, read);
   if (!('sheets' in back)) return report(io, [...a.diagnostics, ...back], flags) || 1;
   if (!back.sheets.length) {
-    return report(io, [...a.diagnostics, { severity: 'error', code: 'sheet-no-charts', message: 'no sheet here is a chart: none has "case" in its first cell', file: shown(io, file), hint: 'import a workbook or CSV made by dtors chart (--template for one meant for summaries)' }], flags) || 1;
+    return report(io, [...a.diagnostics, error('sheet-no-charts', 'no sheet here is a chart: none has "case" in its first cell', { file: shown(io, file) }, 'import a workbook or CSV made by dtors chart (--template for one meant for summaries)')], flags) || 1;
   }
   const plan = planImport(project, a.segments, back, { force: flags.force });
   const code = report(io, [...a.diagnostics, ...plan.diagnostics], flags);
@@ -77,7 +81,7 @@ async function runImport(io: Io, file: string, target: string, flags: Flags): Pr
     const before = project.summariesPath ? decode(readFileSync(target), flags.encoding) : undefined;
     const written = summariesText(before?.ok ? before.text : undefined, plan.changes, flags.coder, flags.delimiter);
     if ('problem' in written) {
-      return report(io, [{ severity: 'error', code: 'unwritable-summaries', message: `the summaries file cannot be edited safely: ${written.problem}; nothing was written`, file: target, line: 1, col: 1 }], flags) || 1;
+      return report(io, [error('unwritable-summaries', `the summaries file cannot be edited safely: ${written.problem}; nothing was written`, { file: target, line: 1, col: 1 })], flags) || 1;
     }
     const files = [{ dir: dirname(target), name: basename(target), content: written.text }];
     if (!project.summariesPath) {
@@ -114,12 +118,12 @@ async function readBack(io: Io, file: string, flags: Flags, read: typeof import(
     let size: number;
     try {
       const st = statSync(path);
-      if (!st.isFile()) return [{ severity: 'error', code: 'not-a-file', message: `${file} is not a file`, file: path }];
+      if (!st.isFile()) return [error('not-a-file', `${file} is not a file`, { path })];
       size = st.size;
     } catch {
-      return [{ severity: 'error', code: 'missing-file', message: `no such file: ${file}`, file: path }];
+      return [error('missing-file', `no such file: ${file}`, { path })];
     }
-    if (size > MAX_WORKBOOK_BYTES) return [{ severity: 'error', code: 'file-too-large', message: `${file} is larger than ${MAX_WORKBOOK_BYTES / 1024 / 1024} MB: not a chart of a study`, file: path, line: 1, col: 1 }];
+    if (size > MAX_WORKBOOK_BYTES) return [error('file-too-large', `${file} is larger than ${MAX_WORKBOOK_BYTES / 1024 / 1024} MB: not a chart of a study`, { file: path, line: 1, col: 1 })];
     bytes = readFileSync(path);
   }
   const zip = bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
@@ -129,10 +133,10 @@ async function readBack(io: Io, file: string, flags: Flags, read: typeof import(
     const r = await read.readWorkbookSheets(bytes, path);
     return 'sheets' in r ? r : [r];
   }
-  if (/\.xlsx$/i.test(file)) return [{ severity: 'error', code: 'sheet-unreadable', message: 'this is not a workbook (.xlsx files are zip archives)', file: path, line: 1, col: 1, hint: 'save it from the spreadsheet as an Excel workbook (.xlsx), or as CSV' }];
+  if (/\.xlsx$/i.test(file)) return [error('sheet-unreadable', 'this is not a workbook (.xlsx files are zip archives)', { file: path, line: 1, col: 1 }, 'save it from the spreadsheet as an Excel workbook (.xlsx), or as CSV')];
   const { decode } = await import('../../project/decode.js');
   const d = decode(bytes, flags.encoding);
-  if (!d.ok) return [{ severity: 'error', code: 'invalid-encoding', message: `the sheet is not valid text: ${d.reason}`, file: path, line: 1, col: 1, hint: 'save it as CSV UTF-8, or pass --encoding windows-1252' }];
+  if (!d.ok) return [error('invalid-encoding', `the sheet is not valid text: ${d.reason}`, { file: path, line: 1, col: 1 }, 'save it as CSV UTF-8, or pass --encoding windows-1252')];
   // A CSV sheet carries no records: they are in the manifest written beside it, with the options.
   const recorded = read.manifestRecords(file === '-' ? undefined : readIfThere(join(dirname(path), 'manifest.json')));
   const r = read.readCsvSheet(d.text, path, recorded.options?.raw === false);
@@ -164,7 +168,8 @@ async function checkArchive(bytes: Uint8Array, file: string): Promise<Diagnostic
     return undefined;
   } catch (e) {
     if (!(e instanceof ZipProblem)) throw e;
-    return { severity: 'error', code: e.kind === 'unsafe' ? 'sheet-unsafe' : 'sheet-unreadable', message: e.message, file, line: 1, col: 1, hint: e.hint };
+    const at = { file, line: 1, col: 1 };
+    return e.kind === 'unsafe' ? error('sheet-unsafe', e.message, at, e.hint) : error('sheet-unreadable', e.message, at, e.hint);
   }
 }
 
