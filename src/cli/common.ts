@@ -1,15 +1,15 @@
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { anchorAll } from '../anchor/anchor.js';
 import { changesRow, checkDrift, type DriftReport } from '../anchor/drift.js';
 import { buildLock, emptyLock, LOCK_FILE, parseLock, serialiseLock, type Lock } from '../anchor/lock.js';
 import { readTextFile } from '../project/files.js';
-import { hasErrors, pushAll } from '../model/diagnostics.js';
-import type { Segment } from '../model/types.js';
+import { error, hasErrors, pushAll } from '../model/diagnostics.js';
+import type { Diagnostic, Project, Segment } from '../model/types.js';
 import { projectWarnings } from '../project/checks.js';
 import { loadProject, type Loaded } from '../project/load.js';
 import { slugClashes } from '../render/outputs.js';
-import { progress, readIfExists, type Io, type Progress } from './output.js';
+import { progress, readIfExists, shownPath, type Io, type Progress } from './output.js';
 import type { ProjectFlags } from './options.js';
 
 import { report, writeOrReport } from './report.js';
@@ -133,3 +133,20 @@ export function blocked(a: Analysed): boolean {
 
 /** Anchoring problems: the ones re-anchoring is for, which do not stop the lock being written or reanchor running. */
 export const ANCHOR_PROBLEMS = new Set(['quote-not-found', 'quote-outside-lines', 'quote-ambiguous', 'lines-out-of-range', 'blank-passage', 'anchor-drift']);
+
+/**
+ * Why `outDir` cannot take `what` (charts, a report): it is a file, or a folder the project is read
+ * from, so that what is written there would be read back as input on the next run. Checked before any
+ * work, so a mistake there costs nothing. Exit 2 with it.
+ */
+export function outputDirProblem(io: Io, project: Project, outDir: string, what: string): Diagnostic | undefined {
+  if (existsSync(outDir) && !statSync(outDir).isDirectory()) {
+    return error('output-not-writable', `${shownPath(io, outDir)} is a file, not a folder for the ${what}`, { path: outDir }, 'name a folder with --out (it is created if need be)');
+  }
+  const inputDirs = new Set([project.root, ...project.annotations.map((x) => dirname(x.file))]);
+  if (inputDirs.has(outDir)) {
+    const held = outDir === project.root ? 'dtors.yaml' : 'coding';
+    return error('output-in-inputs', `${shownPath(io, outDir)} holds the project's ${held}; ${what} written there would be read back as input`, { path: outDir }, `write the ${what} to a folder of their own (e.g. --out ${what === 'charts' ? 'charts' : 'report'})`);
+  }
+  return undefined;
+}

@@ -24,6 +24,7 @@ export async function main(argv: string[], io?: Io): Promise<number> {
     { statsCommand },
     { suggestCommand },
     { summariesCommand },
+    { reportCommand },
     { validateCommand },
     { processIo },
     { UsageError },
@@ -40,6 +41,7 @@ export async function main(argv: string[], io?: Io): Promise<number> {
     import('./commands/stats.js'),
     import('./commands/suggest.js'),
     import('./commands/summaries.js'),
+    import('./commands/report.js'),
     import('./commands/validate.js'),
     import('./output.js'),
     import('./options.js'),
@@ -74,12 +76,13 @@ Examples:
   dtors export study --to s.qdpx   the project for those programs
   dtors chart study --template --out sheets -f xlsx   a workbook to write cell summaries in
   dtors summaries import sheets/charts.xlsx study     those summaries, into summaries.csv
+  dtors report study --out report  a web page of the charts and transcripts (open report/index.html)
 
 Docs: README.md and docs/ (formats, commands, every diagnostic code in docs/errors.md).`,
     );
   const writeOut = (s: string) => io.stdout.write(s);
   const writeErr = (s: string) => io.stderr.write(s);
-  for (const cmd of [initCommand(io, done), validateCommand(io, done), chartCommand(io, done), statsCommand(io, done), agreeCommand(io, done), reanchorCommand(io, done), searchCommand(io, done), suggestCommand(io, done), importCommand(io, done), exportCommand(io, done), summariesCommand(io, done)]) program.addCommand(cmd);
+  for (const cmd of [initCommand(io, done), validateCommand(io, done), chartCommand(io, done), statsCommand(io, done), agreeCommand(io, done), reanchorCommand(io, done), searchCommand(io, done), suggestCommand(io, done), importCommand(io, done), exportCommand(io, done), summariesCommand(io, done), reportCommand(io, done)]) program.addCommand(cmd);
   const configure = (c: InstanceType<typeof Command>) => {
     // Usage errors read like every other message of dtors: `dtors: error: …`.
     c.exitOverride().configureOutput({ writeOut, writeErr, outputError: (s, write) => write(`dtors: ${s}`) });

@@ -1,5 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { ChartOptions } from '../../chart/chart.js';
 import type { QuoteMode } from '../../model/types.js';
@@ -89,7 +88,7 @@ async function runChart(io: Io, target: string, flags: Flags): Promise<number> {
   const where = parseWhere(flags.where);
 
   // Loaded here, not at the top, so that `dtors --version` and `--help` start fast.
-  const [{ analyseOrStop, report, writeLock, writeOrReport }, { buildMatrices, checkOptions }, { buildManifest, MANIFEST, manifestChanges, manifestOutputs }, { renderFiles, renderStdout }, { error, warning }] =
+  const [{ analyseOrStop, outputDirProblem, report, writeLock, writeOrReport }, { buildMatrices, checkOptions }, { buildManifest, MANIFEST, manifestChanges, manifestOutputs }, { renderFiles, renderStdout }, { warning }] =
     await Promise.all([import('../common.js'), import('../../chart/chart.js'), import('../../render/manifest.js'), import('../../render/outputs.js'), import('../../model/diagnostics.js')]);
   const a = analyseOrStop(io, target, flags, 'no charts written');
   if (typeof a === 'number') return a;
@@ -127,17 +126,10 @@ async function runChart(io: Io, target: string, flags: Flags): Promise<number> {
   };
   // The output folder is checked before any charting, so a mistake there costs nothing.
   const outDir = flags.out ? resolve(io.cwd, flags.out) : undefined;
-  if (outDir) {
-    if (existsSync(outDir) && !statSync(outDir).isDirectory()) {
-      return report(io, [error('output-not-writable', `${shownPath(io, outDir)} is a file, not a folder for the charts`, { path: outDir }, 'name a folder with --out (it is created if need be)')], flags);
-    }
-    // Charts written where the coding is read from would be read back as coding on the next run.
-    const inputDirs = new Set([project.root, ...project.annotations.map((x) => dirname(x.file))]);
-    if (inputDirs.has(outDir)) {
-      const what = outDir === project.root ? 'dtors.yaml' : 'coding';
-      report(io, [error('output-in-inputs', `${shownPath(io, outDir)} holds the project's ${what}; charts written there would be read back as input`, { path: outDir }, 'write the charts to a folder of their own (e.g. --out charts)')], flags);
-      return 2;
-    }
+  const badOut = outDir && outputDirProblem(io, project, outDir, 'charts');
+  if (badOut) {
+    report(io, [badOut], flags);
+    return 2;
   }
   const themeCount = options.themes ? new Set(options.themes).size : project.frame.themes.length;
   if (!flags.out && render.formats[0] === 'csv' && render.layout === 'wide' && themeCount !== 1) {

@@ -1,0 +1,127 @@
+/**
+ * `dtors report`: the charts and transcripts as a static site that opens from the file system. The
+ * page itself (index.html, app.js, app.css in ./browser) holds no data; the data are JavaScript files
+ * that each hand one JSON value to the page (`dtorsData({...})`), loaded when a view needs them, so
+ * that a study of a thousand interviews opens at once and no transcript is read before it is shown.
+ * Data never become markup: the page builds every element with textContent, under a Content-Security-
+ * Policy with Trusted Types that would refuse it anything else. Pure: project and charts in, files out.
+ */
+import type { Matrix } from '../model/matrix.js';
+import type { Project, Segment } from '../model/types.js';
+import { VERSION } from '../version.js';
+
+export interface SiteInput {
+  project: Project;
+  segments: Segment[];
+  /** Every theme's chart, with the chart's default options (marked key quotes). */
+  matrices: Matrix[];
+  /** Pictures for the overview: file name (an .svg), title, and what it shows in words. */
+  pictures: { file: string; title: string; alt: string; svg: string }[];
+}
+
+export interface SiteFile {
+  name: string;
+  content: string;
+}
+
+/** A data file: one call of the page's loader with a JSON value (JSON is JavaScript). */
+function dataFile(value: unknown): string {
+  return `dtorsData(${JSON.stringify(value)});\n`;
+}
+
+/** Transcript files are numbered, so that no id (whatever characters it has) becomes a path. */
+function transcriptFile(n: number): string {
+  return `data/t/${String(n).padStart(4, '0')}.js`;
+}
+
+export function buildSite(input: SiteInput): SiteFile[] {
+  const { project, segments, matrices } = input;
+  const transcripts = [...project.transcripts.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const number = new Map(transcripts.map((t, i) => [t.id, i + 1]));
+  const caseOf = new Map<string, string>();
+  for (const c of project.cases) for (const t of c.transcripts) caseOf.set(t, c.id);
+  const label = (code: string) => project.frame.nodes.get(code)?.label ?? '';
+
+  const files: SiteFile[] = [];
+  const coded = new Map<string, Segment[]>();
+  for (const s of segments) {
+    const list = coded.get(s.transcript.id) ?? [];
+    list.push(s);
+    coded.set(s.transcript.id, list);
+  }
+
+  // One file per transcript: its lines, and every passage coded in it, for the transcript view.
+  for (const t of transcripts) {
+    const passages = (coded.get(t.id) ?? [])
+      .map((s) => ({
+        startLine: s.startLine,
+        endLine: s.endLine,
+        code: s.annotation.code,
+        label: label(s.annotation.code),
+        key: Boolean(s.annotation.key),
+        summary: s.annotation.summary ?? null,
+        coder: s.annotation.coder ?? null,
+      }))
+      .sort((a, b) => a.startLine - b.startLine || a.endLine - b.endLine || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+    const lines = t.lineCount ? t.text.split('\n').slice(0, t.lineCount) : [];
+    files.push({ name: transcriptFile(number.get(t.id)!), content: dataFile({ kind: 'transcript', n: number.get(t.id), id: t.id, case: caseOf.get(t.id) ?? null, lines, passages }) });
+  }
+
+  // One file per theme: its chart, cell by cell, with each entry's place in its transcript.
+  matrices.forEach((m, i) => {
+    const rows = m.rows.map((r) => ({
+      case: r.case,
+      cells: r.cells.map((c) => ({
+        code: c.code,
+        state: c.state,
+        summary: c.summary ?? null,
+        note: c.note ?? null,
+        entries: c.entries.map((e) => ({
+          ref: e.ref,
+          t: number.get(e.transcript) ?? null,
+          startLine: e.startLine,
+          endLine: e.endLine,
+          code: e.code,
+          key: e.key,
+          summary: e.summary ?? null,
+          auto: Boolean(e.auto),
+          note: e.note ?? null,
+          coder: e.coder ?? null,
+        })),
+      })),
+    }));
+    files.push({ name: `data/theme-${i + 1}.js`, content: dataFile({ kind: 'theme', n: i + 1, rows }) });
+  });
+
+  const summarised = matrices.flatMap((m) => m.rows.flatMap((r) => r.cells)).filter((c) => c.state === 'summarised' || c.state === 'cell-summary').length;
+  const site = {
+    kind: 'site',
+    generator: { name: 'dtors', version: VERSION },
+    title: project.title ?? null,
+    frameTitle: project.frame.title ?? null,
+    attributes: project.attributeNames,
+    themes: matrices.map((m, i) => ({
+      n: i + 1,
+      id: m.theme.id,
+      label: m.theme.label,
+      description: m.theme.description ?? null,
+      attributes: m.attributes,
+      columns: m.columns.map((c) => ({ code: c.code, label: c.label, header: c.header, general: c.general })),
+    })),
+    cases: project.cases.map((c) => ({ id: c.id, attributes: Object.fromEntries(project.attributeNames.map((a) => [a, Object.hasOwn(c.attributes, a) ? c.attributes[a] : ''])), transcripts: c.transcripts })),
+    transcripts: transcripts.map((t) => ({ id: t.id, n: number.get(t.id), case: caseOf.get(t.id) ?? null, lines: t.lineCount, file: transcriptFile(number.get(t.id)!) })),
+    counts: {
+      cases: project.cases.length,
+      transcripts: transcripts.length,
+      passages: segments.length,
+      cells: matrices.reduce((n, m) => n + m.rows.length * m.columns.length, 0),
+      coded: matrices.flatMap((m) => m.rows.flatMap((r) => r.cells)).filter((c) => c.entries.length > 0).length,
+      summarised,
+      cellSummaries: project.summaries.length,
+    },
+    pictures: input.pictures.map((p) => ({ file: p.file, title: p.title, alt: p.alt })),
+  };
+  files.push({ name: 'data/site.js', content: dataFile(site) });
+  for (const p of input.pictures) files.push({ name: p.file, content: p.svg });
+  return files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
