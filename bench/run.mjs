@@ -240,6 +240,13 @@ function gitCommit() {
   return r.status === 0 ? r.stdout.trim() : 'unknown';
 }
 
+/** Bytes of every file below `dir`. */
+function folderBytes(dir) {
+  let n = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) n += e.isDirectory() ? folderBytes(join(dir, e.name)) : statSync(join(dir, e.name)).size;
+  return n;
+}
+
 async function runBenchmark() {
   const { sizes, runs } = options();
   const caveat = checkBuild();
@@ -276,6 +283,11 @@ async function runBenchmark() {
   const wrote = spawnSync(process.execPath, [BIN, 'chart', projects[largest].dir, '--template', '-f', 'xlsx', '--out', sheets, '-q'], { encoding: 'utf8' });
   if (wrote.status !== 0) throw new RunFailed(`chart --template ${largest}`, [BIN, 'chart'], { code: wrote.status, stderr: wrote.stderr });
   const workbookBytes = statSync(join(sheets, 'charts.xlsx')).size;
+  const site = await measure(`report ${largest}`, (tmp) => ['report', projects[largest].dir, '--out', join(tmp, 'report'), '-q'], runs);
+  const reportDir = join(CACHE, `${largest}-report`);
+  rmSync(reportDir, { recursive: true, force: true });
+  spawnSync(process.execPath, [BIN, 'report', projects[largest].dir, '--out', reportDir, '-q'], { encoding: 'utf8' });
+  const reportBytes = folderBytes(reportDir);
   const readBack = await measure(`summaries import ${largest}`, ['summaries', 'import', join(sheets, 'charts.xlsx'), projects[largest].dir, '--dry-run', '-q'], runs);
 
   const cpu = os.cpus();
@@ -306,6 +318,7 @@ async function runBenchmark() {
   row('`chart --auto-summary --out`', largest, autoSummary);
   row(`\`chart --template -f xlsx --out\` (${mb(workbookBytes)} MB workbook)`, largest, workbook);
   row('`summaries import --dry-run` (that workbook)', largest, readBack);
+  row(`\`report --out\` (${mb(reportBytes)} MB of files)`, largest, site);
   out.push(`| \`--version\` | - | - | - | - | ${sec(version.median)} | ${sec(version.min)}-${sec(version.max)} | - | - | - |`);
   out.push(`| \`node -e ""\` (baseline) | - | - | - | - | ${sec(baseline.median)} | ${sec(baseline.min)}-${sec(baseline.max)} | - | - | - |`);
   out.push('');

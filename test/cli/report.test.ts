@@ -1,4 +1,7 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+// The page is driven from here: the functions passed to page.evaluate() run in the browser.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { stringify } from 'csv-stringify/sync';
@@ -176,6 +179,54 @@ describe.skipIf(!CHROMIUM)('dtors report in Chromium', () => {
     const shared = await open(out, '#/transcript/P01-baseline?lines=10-12');
     await shared.waitForSelector('li.target');
     expect(await shared.locator('li.target').count()).toBe(3);
+    expect(errors).toEqual([]);
+  });
+
+  it('prints a theme on landscape pages with its references, and reads well: labelled controls, contrast', async () => {
+    const out = join(tempDir(), 'report');
+    expect(runBinary(['report', EXAMPLE, '--out', out, '-q']).code).toBe(0);
+    errors.length = 0;
+    const page = await open(out, '#/theme/1');
+    await page.waitForSelector('table.chart tbody tr');
+    // Every control has a label; every image a text alternative.
+    const unlabelled = await page.evaluate(() =>
+      [...document.querySelectorAll('input, select')].filter((c) => !(c.id && document.querySelector(`label[for="${c.id}"]`)) && !c.getAttribute('aria-label')).length,
+    );
+    expect(unlabelled).toBe(0);
+    // Text against its background: at least 4.5:1 (WCAG AA) for every piece of text in the chart view.
+    const worst = await page.evaluate(() => {
+      const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
+      const lum = ([r, g, b]: number[]) => {
+        const f = (v: number) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+        return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+      };
+      const background = (e: Element | null): number[] => {
+        for (; e; e = e.parentElement) {
+          const c = rgb(getComputedStyle(e).backgroundColor);
+          if (c.length === 3 || (c.length === 4 && c[3] > 0)) return c.slice(0, 3);
+        }
+        return [255, 255, 255];
+      };
+      let min = 21;
+      let at = '';
+      for (const e of document.querySelectorAll('main *')) {
+        if (![...e.childNodes].some((n) => n.nodeType === 3 && n.textContent!.trim())) continue;
+        const a = lum(rgb(getComputedStyle(e).color));
+        const b = lum(background(e));
+        const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+        if (ratio < min) [min, at] = [ratio, `${e.tagName}.${e.className}`];
+      }
+      return { min, at };
+    });
+    expect(worst.min, worst.at).toBeGreaterThanOrEqual(4.5);
+    // Printed: controls gone, the chart with its references, on landscape pages.
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('header.bar').isVisible()).toBe(false);
+    expect(await page.locator('.filters').isVisible()).toBe(false);
+    expect(await page.locator('table.chart a.ref').first().isVisible()).toBe(true);
+    const pdf = (await page.pdf({ preferCSSPageSize: true })).toString('latin1');
+    const box = /\/MediaBox \[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/.exec(pdf)!;
+    expect(Number(box[1])).toBeGreaterThan(Number(box[2]));
     expect(errors).toEqual([]);
   });
 

@@ -40,9 +40,8 @@ thousand interviews opens at once. Exit status: 0 written, 1 the project has err
 
 async function runReport(io: Io, target: string, flags: Flags): Promise<number> {
   flags.color &&= !io.env.NO_COLOR;
-  const [{ analyseOrStop, outputDirProblem, report, writeOrReport }, { buildMatrices }, { makeScope }, { presenceView }, { coverageView }, { renderHeatmap }, { buildSite }, manifest] = await Promise.all([
+  const [{ analyseOrStop, outputDirProblem, report, writeOrReport }, { makeScope }, { presenceView }, { coverageView }, { renderHeatmap }, { buildSite }, manifest] = await Promise.all([
     import('../common.js'),
-    import('../../chart/chart.js'),
     import('../../stats/scope.js'),
     import('../../stats/presence.js'),
     import('../../stats/coverage.js'),
@@ -62,11 +61,12 @@ async function runReport(io: Io, target: string, flags: Flags): Promise<number> 
   const code = report(io, a.diagnostics, flags);
   const status = progress(io, flags.quiet);
   status.step('charting');
-  const sort = project.chart.sort ?? [];
-  const matrices = buildMatrices(project, a.segments, { sort, attributes: project.chart.attributes ?? sort, quotes: 'marked', interviewer: true, where: [], coders: project.chart.coders, verbatim: false });
+  // The charts of `dtors stats`, which are the charts with the options of dtors.yaml (key-quote marks
+  // are data of each entry, whatever the quotes option): charted once, for the pages and the pictures.
+  const scope = makeScope(project, a.segments, { where: [], coders: project.chart.coders });
+  const matrices = scope.matrices;
   status.step('counting');
   // The pictures of `dtors stats presence` and `dtors stats coverage`, as their --svg draws them.
-  const scope = makeScope(project, a.segments, { where: [], coders: project.chart.coders });
   const pictures = [
     { file: 'presence.svg', title: 'Which cases speak to which sub-themes', view: presenceView(scope, false) },
     { file: 'coverage.svg', title: 'How far each cell is charted', view: coverageView(scope) },
