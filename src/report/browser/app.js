@@ -151,7 +151,11 @@
         ),
       ),
       site.pictures.length ? el('h2', {}, 'Coverage') : null,
-      site.pictures.map((p) => el('figure', { class: 'picture' }, el('figcaption', {}, p.title), el('div', { class: 'scroll' }, el('img', { src: p.file, alt: p.alt })))),
+      // A row per case: a thousand cases make pictures that take the browser seconds to draw, so for a
+      // large study they wait, folded, until asked for (a folded lazy image is not loaded).
+      site.pictures.map((p) =>
+        el('details', { class: 'picture', open: site.counts.cases <= 200 }, el('summary', {}, p.title), el('div', { class: 'scroll' }, el('img', { src: p.file, alt: p.alt, loading: 'lazy', decoding: 'async' }))),
+      ),
       el('h2', {}, 'Transcripts'),
       el(
         'ul',
@@ -163,6 +167,7 @@
   }
 
   // ----------------------------------------------------------------------------------------- theme
+  let rendering = 0;
   async function renderTheme(id, params) {
     const theme = site.themes.find((t) => t.id === id) || site.themes[0];
     if (!theme) return show(el('h1', {}, 'No themes'));
@@ -196,26 +201,38 @@
     const count = el('p', { class: 'count', role: 'status' }, `${rows.length} of ${data.rows.length} cases${where.length ? ` where ${where.map(([a, v]) => `${a} is ${v}`).join(' and ')}` : ''}`);
 
     const columns = theme.columns;
+    const row = (r) => {
+      const kase = caseById.get(r.case) || { attributes: {} };
+      return el(
+        'tr',
+        {},
+        el('th', { scope: 'row' }, r.case),
+        theme.attributes.map((a) => el('td', { class: 'attribute' }, kase.attributes[a] || '')),
+        r.cells.map((cell) => renderCell(theme, r.case, cell, where)),
+      );
+    };
+    // Rows are shown a batch at a time, so that a chart of a thousand cases appears at once and fills in;
+    // those up to a cell to return to are shown first. Fixed column widths spare the browser measuring
+    // every cell before it can lay out the first row.
+    const focus = params.get('focus');
+    const upTo = focus ? rows.findIndex((r) => r.cells.some((c) => `${r.case}~${c.code}` === focus)) + 1 : 0;
+    const first = Math.max(60, upTo);
+    const tbody = el('tbody', {}, rows.slice(0, first).map(row));
     const table = el(
       'table',
       { class: 'chart' },
       el('caption', {}, `${theme.id} ${theme.label}`),
+      el('colgroup', {}, el('col', { class: 'c-case' }), theme.attributes.map(() => el('col', { class: 'c-attribute' })), columns.map(() => el('col', { class: 'c-code' }))),
       el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'case'), theme.attributes.map((a) => el('th', { scope: 'col' }, a)), columns.map((c) => el('th', { scope: 'col' }, c.header)))),
-      el(
-        'tbody',
-        {},
-        rows.map((r) => {
-          const kase = caseById.get(r.case) || { attributes: {} };
-          return el(
-            'tr',
-            {},
-            el('th', { scope: 'row' }, r.case),
-            theme.attributes.map((a) => el('td', { class: 'attribute' }, kase.attributes[a] || '')),
-            r.cells.map((cell) => renderCell(theme, r.case, cell, where)),
-          );
-        }),
-      ),
+      tbody,
     );
+    const view = ++rendering;
+    const more = (from) => {
+      if (view !== rendering || from >= rows.length) return;
+      tbody.append(...rows.slice(from, from + 100).map(row));
+      requestAnimationFrame(() => more(from + 100));
+    };
+    requestAnimationFrame(() => more(first));
     show(
       el('h1', {}, `${theme.id} ${theme.label}`),
       theme.description ? el('p', { class: 'description' }, theme.description) : null,
@@ -225,7 +242,6 @@
       legend(),
     );
     // Back from a transcript: the cell that was left is found again, and has the focus.
-    const focus = params.get('focus');
     if (focus) {
       const target = [...table.querySelectorAll('td[data-cell]')].find((td) => td.dataset.cell === focus);
       if (target) {
