@@ -10,12 +10,14 @@
   // ---------------------------------------------------------------------------------------- data
   // Data files call dtorsData(value). Which file called is known from the script element running.
   const loading = new Map();
-  const policy = trustedTypes.createPolicy('dtors', {
+  const rules = {
     createScriptURL(url) {
       if (/^data\/(site|theme-\d+|t\/\d+)\.js$/.test(url)) return url;
       throw new TypeError(`not a data file of this report: ${url}`);
     },
-  });
+  };
+  // A browser without Trusted Types ignores that part of the policy; the same check stands.
+  const policy = window.trustedTypes ? window.trustedTypes.createPolicy('dtors', rules) : rules;
   window.dtorsData = (value) => {
     const src = document.currentScript && document.currentScript.getAttribute('src');
     const entry = src && loading.get(src);
@@ -83,6 +85,7 @@
 
   // --------------------------------------------------------------------------------------- routes
   let site;
+  let rendering = 0;
   function route() {
     const raw = location.hash.replace(/^#/, '') || '/';
     const [path, query] = raw.split('?');
@@ -91,6 +94,8 @@
   }
 
   async function render() {
+    // A chart still filling in stops when another view is asked for.
+    rendering++;
     const { parts, params } = route();
     try {
       if (parts[0] === 'theme') return await renderTheme(parts[1], params);
@@ -167,7 +172,6 @@
   }
 
   // ----------------------------------------------------------------------------------------- theme
-  let rendering = 0;
   async function renderTheme(id, params) {
     const theme = site.themes.find((t) => t.id === id) || site.themes[0];
     if (!theme) return show(el('h1', {}, 'No themes'));
@@ -226,7 +230,7 @@
       el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'case'), theme.attributes.map((a) => el('th', { scope: 'col' }, a)), columns.map((c) => el('th', { scope: 'col' }, c.header)))),
       tbody,
     );
-    const view = ++rendering;
+    const view = rendering;
     const more = (from) => {
       if (view !== rendering || from >= rows.length) return;
       tbody.append(...rows.slice(from, from + 100).map(row));
