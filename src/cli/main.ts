@@ -28,7 +28,6 @@ export async function main(argv: string[], io?: Io): Promise<number> {
     { validateCommand },
     { processIo },
     { UsageError },
-    { InputChanged },
   ] = await Promise.all([
     import('commander'),
     import('./commands/agree.js'),
@@ -45,7 +44,6 @@ export async function main(argv: string[], io?: Io): Promise<number> {
     import('./commands/validate.js'),
     import('./output.js'),
     import('./options.js'),
-    import('../project/files.js'),
   ]);
   io ??= processIo();
   if (io.stdout === process.stdout) (await import('./interrupt.js')).guardStreams();
@@ -104,6 +102,8 @@ Docs: README.md and docs/ (formats, commands, every diagnostic code in docs/erro
       io.stderr.write(`dtors: error: ${e.message}\n`);
       return 2;
     }
+    // Loaded only now: every command would pay for it at start-up otherwise.
+    const { InputChanged } = await import('../project/files.js');
     if (e instanceof InputChanged) {
       io.stderr.write(`dtors: error: ${e.message}\n`);
       return 1;

@@ -3,7 +3,7 @@
  * cell as charted (`CellRecord`), by which `dtors summaries import` knows whether a cell was edited
  * and whether its coding changed since. Pure.
  */
-import { createHash } from 'node:crypto';
+import { sha256 } from '../project/files.js';
 import type { Cell } from '../model/matrix.js';
 
 /**
@@ -47,7 +47,7 @@ export interface CellRecord {
 }
 
 function shortHash(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
+  return sha256(JSON.stringify(value)).slice(0, 16);
 }
 
 /**

@@ -8,13 +8,12 @@
  */
 import { buildMatrices, type ChartOptions } from '../chart/chart.js';
 import { error, warning } from '../model/diagnostics.js';
-import type { Cell, Matrix } from '../model/matrix.js';
 import type { Diagnostic, Pos, Project, QuoteMode, Segment } from '../model/types.js';
 import { csvRecords, rewriteTable, type TableEdits } from '../project/rewrite.js';
 import { csvTable } from '../render/csv.js';
-import { tableOf } from '../render/outputs.js';
 import { codingHash, readCellSummary, summaryHash } from './cells.js';
 import { recordKey, type ReadBack } from './read.js';
+import { cellTexts } from './records.js';
 
 export interface ImportOptions {
   /** Take stale, conflicting and unrecorded cells too. */
@@ -58,17 +57,12 @@ export function recordedOptions(o: Record<string, unknown> | undefined): { chart
   };
 }
 
-interface Now {
-  cell: Cell;
-  text: string;
-}
-
 export function planImport(project: Project, segments: Segment[], back: ReadBack, opts: ImportOptions = {}): ImportPlan {
   const diagnostics: Diagnostic[] = [];
   const { chart, template } = recordedOptions(back.options);
   // The cells as they would be charted now, with the options the sheet was made with.
   const matrices = buildMatrices(project, segments, { ...chart, themes: chart.themes?.filter((t) => project.frame.themes.some((x) => x.id === t)) });
-  const now = cellsNow(matrices, { template, quotes: chart.quotes });
+  const now = new Map(cellTexts(matrices, { template, quotes: chart.quotes }).map((c) => [recordKey(c.case, c.cell.code), c]));
   const headerCode = new Map<string, string>();
   for (const m of matrices) for (const c of m.columns) headerCode.set(c.header, c.code);
   const cases = new Set(project.cases.map((c) => c.id));
@@ -168,18 +162,6 @@ export function planImport(project: Project, segments: Segment[], back: ReadBack
     );
   }
   return { changes, skipped, unchanged, diagnostics };
-}
-
-/** Every cell of the charts now, by case and code, with its text as the sheet would show it. */
-function cellsNow(matrices: Matrix[], o: { template: boolean; quotes: QuoteMode }): Map<string, Now> {
-  const table = tableOf(o);
-  const out = new Map<string, Now>();
-  for (const m of matrices) {
-    const { rows } = table(m, o.quotes);
-    const first = 1 + m.attributes.length;
-    m.rows.forEach((r, i) => r.cells.forEach((cell, k) => out.set(recordKey(r.case, cell.code), { cell, text: rows[i][first + k] })));
-  }
-  return out;
 }
 
 /**

@@ -6,7 +6,7 @@ import type { ImportPlan } from '../../summaries/import.js';
 import type { ReadBack } from '../../summaries/read.js';
 import { error } from '../../model/diagnostics.js';
 import { addProjectOptions, UsageError, type ProjectFlags } from '../options.js';
-import { readStdin, shownPath, type Io } from '../output.js';
+import { readIfExists, readStdin, shownPath, type Io } from '../output.js';
 
 interface Flags extends ProjectFlags {
   dryRun?: boolean;
@@ -138,18 +138,10 @@ async function readBack(io: Io, file: string, flags: Flags, read: typeof import(
   const d = decode(bytes, flags.encoding);
   if (!d.ok) return [error('invalid-encoding', `the sheet is not valid text: ${d.reason}`, { file: path, line: 1, col: 1 }, 'save it as CSV UTF-8, or pass --encoding windows-1252')];
   // A CSV sheet carries no records: they are in the manifest written beside it, with the options.
-  const recorded = read.manifestRecords(file === '-' ? undefined : readIfThere(join(dirname(path), 'manifest.json')));
+  const recorded = read.manifestRecords(file === '-' ? undefined : readIfExists(join(dirname(path), 'manifest.json')));
   const r = read.readCsvSheet(d.text, path, recorded.options?.raw === false);
   if (!r.sheet) return r.diagnostics;
   return { sheets: [r.sheet], ...recorded };
-}
-
-function readIfThere(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
 }
 
 /**
