@@ -24,8 +24,6 @@ export interface DriftReport {
   /** Annotations checked against an edited transcript, and of those, how many still held. */
   checked: number;
   held: number;
-  /** Annotations the lock has no record of (added, or edited by hand, since it was written). */
-  unlocked: number;
   diagnostics: Diagnostic[];
 }
 
@@ -34,15 +32,23 @@ export interface DriftReport {
  * edited by hand since) and transcripts whose hash is unchanged are not looked at.
  */
 export function checkDrift(project: Project, segments: Segment[], lock: Lock): DriftReport {
-  const report: DriftReport = { drifts: [], checked: 0, held: 0, unlocked: 0, diagnostics: [] };
-  if (!lock.entries.length) return { ...report, unlocked: project.annotations.length };
-  const keys = lockKeys(project);
+  const report: DriftReport = { drifts: [], checked: 0, held: 0, diagnostics: [] };
   const hashes = transcriptHashes(project);
+  // Transcripts changed since some entry was locked: only their annotations can have drifted. An
+  // annotation is checked when its entry is one of these (same transcript, another hash), so when no
+  // transcript has changed, which is the usual run, no key needs computing at all.
+  const changed = new Set<string>();
+  for (const e of lock.entries) {
+    const sha = hashes.get(e.transcript);
+    if (sha && e.sha256 !== sha) changed.add(e.transcript);
+  }
+  if (!changed.size) return report;
+  const keys = lockKeys(project, (a) => changed.has(a.transcript));
   const located = new Map(segments.map((s) => [s.annotation.index, s]));
   const byTranscript = new Map<string, { a: Annotation; entry: LockEntry; s?: Segment }[]>();
   project.annotations.forEach((a, i) => {
+    if (!keys[i]) return;
     const entry = lock.byKey.get(keys[i]);
-    if (!entry) report.unlocked++;
     const sha = hashes.get(a.transcript);
     if (!entry || !sha || entry.sha256 === sha || entry.transcript !== a.transcript) return;
     let group = byTranscript.get(a.transcript);

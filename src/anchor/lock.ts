@@ -53,16 +53,25 @@ function relPath(root: string, file: string): string {
  * Keys for every annotation, in order. An annotation with an id is keyed by it (ids are unique, and
  * survive moving the row to another file); any other by the fields that say which passage it codes, as
  * written, so editing those fields by hand makes it a new annotation to lock. Identical rows are told
- * apart by their order.
+ * apart by their order. With `wanted`, only those annotations' keys are computed (hashing a hundred
+ * thousand keys is a quarter of a second) and the others are ''; the numbering of identical rows still
+ * counts every row.
  */
-export function lockKeys(project: Project): string[] {
+export function lockKeys(project: Project, wanted?: (a: Annotation) => boolean): string[] {
   const seen = new Map<string, number>();
   return project.annotations.map((a) => {
     const base = a.id !== undefined ? `id\u0000${a.id}` : ['row', relPath(project.root, a.file), a.transcript, a.code, a.coder ?? '', writtenLines(a), a.quote ?? ''].join('\u0000');
     const n = (seen.get(base) ?? 0) + 1;
     seen.set(base, n);
+    if (wanted && !wanted(a)) return '';
     return hash('sha256', n === 1 ? base : `${base}\u0000${n}`, 'hex').slice(0, 16);
   });
+}
+
+/** How many annotations the lock has no entry for (added, or edited by hand, since it was written). */
+export function unlockedCount(project: Project, lock: Lock): number {
+  if (!lock.entries.length) return project.annotations.length;
+  return lockKeys(project).filter((k) => !lock.byKey.has(k)).length;
 }
 
 /** The annotation's lines as written (`112-118`), or '' when it has none. */
@@ -146,6 +155,43 @@ export function serialiseLock(lock: Lock): string {
   });
   const about = 'Written by dtors (validate --lock, chart --lock, reanchor): the text each annotation was anchored to. Commit it; do not edit it by hand.';
   return `{"dtorsLock": ${LOCK_VERSION},\n "about": ${JSON.stringify(about)},\n "annotations": [${lines.length ? `\n${lines.join(',\n')}\n` : ''}]}\n`;
+}
+
+// The layout serialiseLock writes, entry by entry: a JSON string, and the same with at least one
+// character (exact). A line that matches is valid JSON and satisfies lock.schema.json.
+const STRING = '"(?:[^"\\\\\\u0000-\\u001f]|\\\\(?:["\\\\/bfnrt]|u[0-9a-fA-F]{4}))*"';
+const FILLED = STRING.replace(/\*"$/, '+"');
+const ENTRY_LINE = new RegExp(
+  `^\\{"key":"[0-9a-f]{16}","file":${STRING},(?:"id":${STRING},)?"transcript":(${STRING}),"code":${STRING},"lines":"[0-9]+(?:-[0-9]+)?","sha256":"([0-9a-f]{64})","exact":${FILLED},"prefix":${STRING},"suffix":${STRING}\\}$`,
+);
+
+/**
+ * The transcript hashes a lock records (transcript id → every hash its entries were locked against),
+ * read without building the entries: a quarter of the time of parseLock on a large lock. Only for a
+ * file in the layout dtors writes, every line of which is checked in full, so that a lock this accepts
+ * is one parseLock would read without a diagnostic; for any other file (edited, merged, damaged) it
+ * returns undefined, and the lock must be parsed.
+ */
+export function lockedHashes(text: string): Map<string, Set<string>> | undefined {
+  const lines = text.split('\n');
+  const [version, about] = serialiseLock(emptyLock()).split('\n');
+  // Three lines before the entries, and "]}" with the final newline after them.
+  if (lines.length < 6 || lines[0] !== version || lines[1] !== about || lines[2] !== ' "annotations": [') return undefined;
+  if (lines[lines.length - 2] !== ']}' || lines[lines.length - 1] !== '') return undefined;
+  const out = new Map<string, Set<string>>();
+  const last = lines.length - 3;
+  for (let i = 3; i <= last; i++) {
+    const line = lines[i];
+    // Entries are separated by commas; the last has none.
+    const entry = i < last ? (line.endsWith(',') ? line.slice(0, -1) : undefined) : line;
+    const m = entry === undefined ? null : ENTRY_LINE.exec(entry);
+    if (!m) return undefined;
+    const transcript = m[1].includes('\\') ? (JSON.parse(m[1]) as string) : m[1].slice(1, -1);
+    let set = out.get(transcript);
+    if (!set) out.set(transcript, (set = new Set()));
+    set.add(m[2]);
+  }
+  return out;
 }
 
 /**

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { anchorAll } from '../anchor/anchor.js';
 import { changesRow, checkDrift, type DriftReport } from '../anchor/drift.js';
-import { buildLock, emptyLock, LOCK_FILE, parseLock, serialiseLock, type Lock } from '../anchor/lock.js';
+import { buildLock, emptyLock, LOCK_FILE, lockedHashes, parseLock, serialiseLock, transcriptHashes, type Lock } from '../anchor/lock.js';
 import { readTextFile } from '../project/files.js';
 import { error, hasErrors, pushAll } from '../model/diagnostics.js';
 import type { Diagnostic, Project, Segment } from '../model/types.js';
@@ -23,14 +23,28 @@ export interface Analysed extends Loaded {
   lock: Lock;
   lockPath?: string;
   lockFound: boolean;
+  /**
+   * 'full': `lock` holds every entry. 'hashes': the lock was found unchanged by lockedHashes and not
+   * parsed, so `lock` is empty; enough for the drift check, not for writing a new lock.
+   */
+  lockRead: 'full' | 'hashes';
   drift?: DriftReport;
 }
 
+export interface AnalyseOptions {
+  /**
+   * What the command needs of the lock. 'full' (validate, reanchor, --lock) parses every entry. 'drift'
+   * (commands that only report drift) reads just the transcript hashes when the lock is in dtors' own
+   * layout and no transcript has changed since, which gives the same diagnostics: none.
+   */
+  lock?: 'full' | 'drift';
+}
+
 /** Load, anchor and check a project: the start of every command's pipeline. */
-export function analyse(io: Io, target: string | undefined, flags: ProjectFlags, status: Progress): Analysed {
+export function analyse(io: Io, target: string | undefined, flags: ProjectFlags, status: Progress, opts: AnalyseOptions = {}): Analysed {
   status.step('reading the project');
   const loaded = loadProject(resolve(io.cwd, target ?? '.'), { encoding: flags.encoding, delimiter: flags.delimiter, display: target ?? '.' });
-  if (!loaded.project) return { ...loaded, segments: [], lock: emptyLock(), lockFound: false };
+  if (!loaded.project) return { ...loaded, segments: [], lock: emptyLock(), lockFound: false, lockRead: 'full' };
   status.step(`locating ${loaded.project.annotations.length.toLocaleString('en')} coded passages in ${loaded.project.transcripts.size.toLocaleString('en')} transcripts`);
   const anchored = anchorAll(loaded.project);
   // Theme names that would overwrite each other's chart files are a problem of the frame, so
@@ -41,11 +55,18 @@ export function analyse(io: Io, target: string | undefined, flags: ProjectFlags,
   const lockPath = join(loaded.project.root, LOCK_FILE);
   let lock = emptyLock();
   let drift: DriftReport | undefined;
+  let lockRead: Analysed['lockRead'] = 'full';
   const lockFound = existsSync(lockPath);
   if (lockFound) {
-    const r = readTextFile(lockPath, { what: 'lock file', kind: 'lock', shown: LOCK_FILE });
+    const r = readTextFile(lockPath, { what: 'lock file', kind: 'lock', shown: LOCK_FILE, hash: false });
     pushAll(diagnostics, r.diagnostics);
-    if (r.file) {
+    const now = r.file && opts.lock === 'drift' ? transcriptHashes(loaded.project) : undefined;
+    const locked = now && lockedHashes(r.file!.text);
+    if (now && locked && [...locked].every(([id, shas]) => !now.has(id) || (shas.size === 1 && shas.has(now.get(id)!)))) {
+      // Every entry was locked against its transcript as it is now: nothing can have drifted.
+      lockRead = 'hashes';
+      drift = { drifts: [], checked: 0, held: 0, diagnostics: [] };
+    } else if (r.file) {
       const parsed = parseLock(r.file.text, lockPath);
       pushAll(diagnostics, parsed.diagnostics);
       lock = parsed.lock;
@@ -54,13 +75,14 @@ export function analyse(io: Io, target: string | undefined, flags: ProjectFlags,
       pushAll(diagnostics, drift.diagnostics);
     }
   }
-  return { ...loaded, diagnostics, segments: anchored.segments, lock, lockPath, lockFound, drift };
+  return { ...loaded, diagnostics, segments: anchored.segments, lock, lockPath, lockFound, lockRead, drift };
 }
 
 /**
  * The start of every command that makes something from a project: analyse it (with a status line on a
  * terminal) and, when it has errors, report them with `nothing` ("no charts written") and return the
  * exit code instead. `stops` decides what counts as stopping (reanchor lets misplaced coding through).
+ * The lock is read only as far as the drift check needs, unless `opts` asks for all of it.
  */
 export function analyseOrStop(
   io: Io,
@@ -68,9 +90,10 @@ export function analyseOrStop(
   flags: ProjectFlags & { color: boolean },
   nothing: string,
   stops: (a: Analysed) => boolean = (a) => hasErrors(a.diagnostics),
+  opts: AnalyseOptions = { lock: 'drift' },
 ): (Analysed & { project: NonNullable<Analysed['project']> }) | number {
   const status = progress(io, flags.quiet);
-  const a = analyse(io, target, flags, status);
+  const a = analyse(io, target, flags, status, opts);
   status.done();
   if (!a.project || stops(a)) {
     const failed = report(io, a.diagnostics, flags);
@@ -86,6 +109,8 @@ export function analyseOrStop(
  * would bless the drift). `kept` counts those.
  */
 export function relock(a: Analysed): { content: string; kept: number; locked: number } {
+  // Locking afresh keeps the old entries of passages not located now: they must have been read.
+  if (a.lockRead !== 'full') throw new Error('relock needs the lock read in full (analyse with lock: "full")');
   const keep = new Set<number>();
   for (const d of a.drift?.drifts ?? []) if ('lost' in d.outcome || changesRow(d)) keep.add(d.annotation.index);
   const lock = buildLock(a.project!, a.segments, a.lock, keep);

@@ -10,6 +10,7 @@ import { codePointLength, LineIndex } from './text.js';
 export interface TextFile {
   path: string;
   text: string;
+  /** Of the bytes read; '' when the reader asked for no hash. */
   sha256: string;
   bytes: number;
   /** The stat taken before reading. */
@@ -58,7 +59,7 @@ export function projectBudget(): Budget {
  */
 export function readTextFile(
   path: string,
-  opts: { encoding?: Encoding; what: string; from?: Pos; shown?: string; kind?: FileKind; budget?: Budget },
+  opts: { encoding?: Encoding; what: string; from?: Pos; shown?: string; kind?: FileKind; budget?: Budget; hash?: boolean },
 ): { file?: TextFile; diagnostics: Diagnostic[] } {
   // Messages name the file as the user wrote it (relative to the project), not by its absolute path.
   const shown = opts.shown ?? path;
@@ -116,7 +117,8 @@ export function readTextFile(
       error('invalid-encoding', `${opts.what} is not valid text: ${d.reason}`, { file: path, ...bytePosition(bytes, d.offset) }, 'save it as UTF-8, or pass --encoding windows-1252 (or latin1) if that is what it is'),
     );
   }
-  return { file: { path, text: d.text, sha256: sha256(bytes), bytes: bytes.length, stamp }, diagnostics: [] };
+  // hash: false for a file no record is kept of (the lock, 50 MB in a large study): '' then.
+  return { file: { path, text: d.text, sha256: opts.hash === false ? '' : sha256(bytes), bytes: bytes.length, stamp }, diagnostics: [] };
 }
 
 /** File formats that people save under a .txt or .csv name by mistake, from their first bytes. */

@@ -242,28 +242,35 @@ function drawGrid(h: Heatmap, columns: HeatColumn[], top: number): Drawn {
     if (note) parts.push(label(note, noteX, cy + 4, { fill: FAINT }));
   });
 
+  // A study of a thousand cases has tens of thousands of cells: what is the same for many cells (a
+  // category's colour and label, the ink on a colour, a column's x) is worked out once.
   const legendItems = h.legend.kind === 'categories' ? h.legend.items : [];
+  const catLabels = new Map<string, string>();
+  for (const i of legendItems) if (!catLabels.has(i.key)) catLabels.set(i.key, i.label);
+  const inks = new Map<string, string>();
+  const inkOn = (fill: string) => {
+    let ink = inks.get(fill);
+    if (ink === undefined) inks.set(fill, (ink = luminance(fill) > 0.179 ? '#000000' : '#ffffff'));
+    return ink;
+  };
+  const fills = new FillCache(h.legend);
+  const xs = colX.map((x) => n(x));
+  const size = n(cell);
   h.rows.forEach((row, r) => {
+    const cy = gridTop + r * cell;
+    const y = n(cy);
     columns.forEach((col, c) => {
       const data = h.cells[r]?.[c] ?? {};
-      const fill = cellFill(h.legend, data);
+      const fill = fills.of(data);
       const cx = colX[c];
-      const cy = gridTop + r * cell;
       const shown = cellTexts[r][c];
-      const catLabel = data.category !== undefined ? legendItems.find((i) => i.key === data.category)?.label : undefined;
+      const catLabel = data.category !== undefined ? catLabels.get(data.category) : undefined;
       const tip =
         data.tooltip ?? [row.label, col.label, data.text || catLabel || (fill === undefined ? 'no data' : undefined)].filter((s) => s).join(' · ');
-      const g: string[] = [`<g><title>${esc(tip)}</title>`];
-      g.push(
-        `<rect class="cell" id="cell-${r}-${c}" x="${n(cx)}" y="${n(cy)}" width="${n(cell)}" height="${n(cell)}" fill="${fill ?? NO_DATA}" stroke="${CELL_EDGE}" stroke-width="1"/>`,
-      );
-      if (fill === undefined) g.push(hatch(cx, cy, cell));
-      if (shown) {
-        const ink = luminance(fill ?? NO_DATA) > 0.179 ? '#000000' : '#ffffff';
-        g.push(`<text x="${n(cx + cell / 2)}" y="${n(cy + cell / 2 + textSize * 0.35)}" font-size="${textSize}" text-anchor="middle" fill="${ink}">${esc(shown)}</text>`);
-      }
-      g.push('</g>');
-      parts.push(g.join(''));
+      let g = `<g><title>${esc(tip)}</title><rect class="cell" id="cell-${r}-${c}" x="${xs[c]}" y="${y}" width="${size}" height="${size}" fill="${fill ?? NO_DATA}" stroke="${CELL_EDGE}" stroke-width="1"/>`;
+      if (fill === undefined) g += hatch(cx, cy, cell);
+      if (shown) g += `<text x="${n(cx + cell / 2)}" y="${n(cy + cell / 2 + textSize * 0.35)}" font-size="${textSize}" text-anchor="middle" fill="${inkOn(fill ?? NO_DATA)}">${esc(shown)}</text>`;
+      parts.push(g + '</g>');
     });
   });
 
@@ -275,8 +282,8 @@ function drawLegend(h: Heatmap, left: number, top: number, wrap: number): Drawn 
   const LINE = 20;
   const GAP = 14;
   const columns = h.groups.flatMap((g) => g.columns);
-  const cells = h.rows.flatMap((_, r) => columns.map((_, c) => h.cells[r]?.[c] ?? {}));
-  const hasNoData = cells.some((c) => cellFill(h.legend, c) === undefined);
+  const fills = new FillCache(h.legend);
+  const hasNoData = h.rows.some((_, r) => columns.some((_, c) => fills.of(h.cells[r]?.[c] ?? {}) === undefined));
 
   // Each token draws itself at (x, line top) and reports its width.
   type Token = { width: number; draw: (x: number, y: number) => string };
@@ -338,6 +345,20 @@ function cellFill(legend: HeatLegend, cell: HeatCell): string | undefined {
   if (cell.category === undefined) return undefined;
   const i = legend.items.findIndex((item) => item.key === cell.category);
   return i < 0 ? undefined : categoryColour(legend.items[i], i);
+}
+
+/** cellFill, remembered per category and per value: most cells of a large heatmap share a few. */
+class FillCache {
+  private readonly known = new Map<string | number, string | undefined>();
+  constructor(private readonly legend: HeatLegend) {}
+  of(cell: HeatCell): string | undefined {
+    const k = this.legend.kind === 'scale' ? cell.value : cell.category;
+    if (k === undefined) return cellFill(this.legend, cell);
+    if (this.known.has(k)) return this.known.get(k);
+    const fill = cellFill(this.legend, cell);
+    this.known.set(k, fill);
+    return fill;
+  }
 }
 
 /** The ramp at `v` (clamped to 0..1), interpolated in RGB between neighbouring stops. */
@@ -425,12 +446,17 @@ const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;',
 
 /** Text safe as XML content or an attribute value, whatever it held. */
 export function esc(s: string): string {
+  // Most texts need nothing; this test (any surrogate, even a sound pair, takes the long way) is cheap.
+  if (!NEEDS_ESCAPE.test(s)) return s;
   return s.replace(NOT_XML, '\uFFFD').replace(XML_SPECIAL, (c) => ENTITY[c]);
 }
+const NEEDS_ESCAPE = /[&<>"'\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF\uD800-\uDFFF]/;
 
 /** A coordinate with at most two decimals and never `-0`, so output is stable across platforms. */
 function n(v: number): string {
   const r = Math.round(v * 100) / 100;
   if (r === 0) return '0';
-  return r.toFixed(2).replace(/\.?0+$/, '');
+  // r is the double nearest a whole number of hundredths, so its shortest form has at most two
+  // decimals and no trailing zero: what toFixed(2) gives with the zeros taken off, only faster.
+  return String(r);
 }

@@ -6,6 +6,7 @@
 import type { CellState } from '../model/matrix.js';
 import type { Transcript } from '../model/types.js';
 import { lineEnd } from '../project/transcript.js';
+import type { Heatmap } from '../render/svg.js';
 import { groupsOf } from './presence.js';
 import { percent, type Scope } from './scope.js';
 import type { StatValue, StatView } from './types.js';
@@ -85,17 +86,22 @@ export function coverageView(scope: Scope): StatView {
         notes: ['Respondent lines are the non-blank lines of turns that are not the interviewer\'s (lines before the first turn, such as a header, are left out). A line is coded when any passage covers it. A stretch runs from one coded respondent line to the next, and counts its uncoded respondent lines.'],
       },
     ],
-    heatmap: {
-      title: 'Charting coverage: cell states',
-      subtitle: scope.filters.length ? `Filters: ${scope.filters.join('; ')}` : undefined,
-      rowHeader: 'case',
-      rows: scope.cases.map((c) => ({ label: c.id, note: scope.chart.attributes.map((a) => c.attributes[a]).filter(Boolean).join(', ') || undefined })),
-      groups: groupsOf(scope.matrices),
-      cells: scope.cases.map((c, r) =>
-        scope.matrices.flatMap((m) => m.rows[r].cells.map((cell, i) => ({ category: GROUP[cell.state], tooltip: `${c.id} · ${m.columns[i].header}: ${GROUP[cell.state]}` }))),
-      ),
-      legend: { kind: 'categories', title: 'cell', items: STATES.map((s) => ({ key: s, label: s, colour: STATE_COLOURS[s] })) },
-    },
+    heatmap: coverageHeatmap(scope),
+  };
+}
+
+/** The picture of `dtors stats coverage --svg` (and of the report): every cell coloured by its state. */
+export function coverageHeatmap(scope: Scope): Heatmap {
+  return {
+    title: 'Charting coverage: cell states',
+    subtitle: scope.filters.length ? `Filters: ${scope.filters.join('; ')}` : undefined,
+    rowHeader: 'case',
+    rows: scope.cases.map((c) => ({ label: c.id, note: scope.chart.attributes.map((a) => c.attributes[a]).filter(Boolean).join(', ') || undefined })),
+    groups: groupsOf(scope.matrices),
+    cells: scope.cases.map((c, r) =>
+      scope.matrices.flatMap((m) => m.rows[r].cells.map((cell, i) => ({ category: GROUP[cell.state], tooltip: `${c.id} · ${m.columns[i].header}: ${GROUP[cell.state]}` }))),
+    ),
+    legend: { kind: 'categories', title: 'cell', items: STATES.map((s) => ({ key: s, label: s, colour: STATE_COLOURS[s] })) },
   };
 }
 
@@ -113,10 +119,19 @@ export function uncoded(t: Transcript, coded: [number, number][]): Uncoded {
   let count = 0;
   const stretches: { start: number; end: number; lines: number }[] = [];
   let run: { start: number; end: number; lines: number } | undefined;
+  // Where the next non-blank character is, from the last place looked: lines are visited in order, so
+  // one pass over the text answers every "is this line blank?" without slicing the line out.
+  const NON_BLANK = /\S/g;
+  let next = -1;
   for (let l = 1; l <= t.lineCount; l++) {
     const turn = t.lineTurn[l - 1];
     if (turn < 0 || t.turns[turn].interviewer) continue;
-    if (!/\S/.test(t.text.slice(t.lineStarts[l - 1], lineEnd(t, l)))) continue;
+    const start = t.lineStarts[l - 1];
+    if (next < start) {
+      NON_BLANK.lastIndex = start;
+      next = NON_BLANK.exec(t.text)?.index ?? Infinity;
+    }
+    if (next >= lineEnd(t, l)) continue;
     respondent++;
     if (covered[l]) {
       if (run) stretches.push(run);

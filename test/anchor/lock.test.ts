@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildLock, emptyLock, lockKeys, parseLock, serialiseLock } from '../../src/anchor/lock.js';
+import { buildLock, emptyLock, lockedHashes, lockKeys, parseLock, serialiseLock, unlockedCount, type LockEntry } from '../../src/anchor/lock.js';
 import { anchorAll } from '../../src/anchor/anchor.js';
 import { loadProject } from '../../src/project/load.js';
 import { writeProject } from '../helpers.js';
@@ -62,5 +63,65 @@ describe('the anchor lock', () => {
     const w = parseLock(wrong, '/p/dtors.lock.json');
     expect(w.diagnostics.length).toBeGreaterThan(0);
     expect(w.diagnostics.every((d) => d.code === 'lock-invalid' && d.line === 4)).toBe(true);
+  });
+
+  it('computes only the keys asked for, numbering identical rows as before', () => {
+    const p = project({ 'a.csv': 'transcript,code,lines\nP1,1.1,2\nP1,1.1,2\nP1,1.1,3\n' });
+    const all = lockKeys(p);
+    expect(lockKeys(p, (a) => a.lines!.start === 2 && a.index > 0)).toEqual(['', all[1], '']);
+  });
+
+  it('counts the annotations the lock has no entry for', () => {
+    const p = project();
+    const lock = buildLock(p, anchorAll(p).segments, emptyLock(), new Set());
+    expect(unlockedCount(p, lock)).toBe(0);
+    const [, ...rest] = lock.entries;
+    expect(unlockedCount(p, { entries: rest, byKey: new Map(rest.map((e) => [e.key, e])) })).toBe(1);
+    expect(unlockedCount(p, emptyLock())).toBe(p.annotations.length);
+  });
+});
+
+describe('reading only the hashes of a lock', () => {
+  const sha = (c: string) => c.repeat(64);
+  const entry = (over: Partial<LockEntry> = {}): LockEntry => ({ key: '0123456789abcdef', file: 'a.csv', transcript: 'P1', code: '1.1', lines: '2-3', sha256: sha('a'), exact: 'x', prefix: '', suffix: '', ...over });
+  const lockOf = (entries: LockEntry[]) => serialiseLock({ entries, byKey: new Map(entries.map((e) => [e.key, e])) });
+
+  it('gives every transcript the hashes its entries were locked against, whatever the text holds', () => {
+    const odd = 'a "quote", a \\ backslash, a tab\t, \u0001, \u2028, an emoji 🙂 and a lone \ud800';
+    const text = lockOf([
+      entry(),
+      entry({ key: '1123456789abcdef', id: odd, sha256: sha('b'), exact: odd, prefix: odd, suffix: '\n' }),
+      entry({ key: '2123456789abcdef', transcript: 'P "2" \\', code: odd, file: odd }),
+    ]);
+    expect(parseLock(text, 'x').diagnostics).toEqual([]);
+    expect(lockedHashes(text)).toEqual(new Map([['P1', new Set([sha('a'), sha('b')])], ['P "2" \\', new Set([sha('a')])]]));
+  });
+
+  it('declines any file not in the layout dtors writes, so that it is parsed in full', () => {
+    const text = lockOf([entry(), entry({ key: '1123456789abcdef' })]);
+    const value = JSON.parse(text);
+    for (const other of [
+      JSON.stringify(value, null, 2),
+      text.replace(/\n/g, '\r\n'),
+      text.replace('"exact":"x"', '"exact":""'),
+      text.replace('"lines":"2-3"', '"lines":"two"'),
+      text.replace('"code":"1.1"', '"code":"1.1","extra":"y"'),
+      text.replace('},\n', '}\n'),
+      text.replace(']}\n', ']}'),
+      lockOf([]),
+      `<<<<<<< HEAD\n${text}`,
+    ])
+      expect(lockedHashes(other)).toBeUndefined();
+  });
+
+  it('accepts only what parseLock reads without a diagnostic (any one character changed)', () => {
+    const text = lockOf([entry({ id: 'a1', exact: 'said "no"\n', prefix: 'p', suffix: 's' }), entry({ key: '1123456789abcdef', transcript: 'P2' })]);
+    fc.assert(
+      fc.property(fc.nat(text.length - 1), fc.constantFrom('"', '\\', '\n', '\u0001', ',', '}', '{', 'a', '0', 'z', ':', ' '), (at, c) => {
+        const changed = text.slice(0, at) + c + text.slice(at + 1);
+        if (lockedHashes(changed) !== undefined) expect(parseLock(changed, 'x').diagnostics).toEqual([]);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -60,6 +60,39 @@ describe('dtors validate --lock and drift', () => {
     expect(strict.stderr).toMatch(/annotations\/amira-cj\.csv:3:27: error anchor-drift: lines 17-22 of "P01-baseline" no longer hold/);
   });
 
+  it('gives the same drift warnings in commands that read only the hashes of an unchanged lock', async () => {
+    const dir = copyProject(EXAMPLE);
+    await runInProcess(['validate', '.', '--lock'], dir);
+    // Nothing changed: chart reads the lock's hashes only, and finds nothing; --lock still reads it all.
+    const clean = await runInProcess(['chart', '.', '--out', 'charts'], dir);
+    expect(clean.code).toBe(0);
+    expect(clean.stderr).not.toMatch(/anchor-drift|lock-invalid/);
+    expect((await runInProcess(['chart', '.', '--out', 'charts', '--lock'], dir)).stderr).toMatch(/unchanged: dtors\.lock\.json \(409 passages locked\)/);
+    // A damaged entry is reported by every command, as before.
+    const lock = read(dir, 'dtors.lock.json');
+    writeFileSync(join(dir, 'dtors.lock.json'), lock.replace(/"lines":"[0-9-]+"/, '"lines":"ten"'));
+    expect((await runInProcess(['chart', '.'], dir)).stderr).toMatch(/dtors\.lock\.json:4:\d+: error lock-invalid/);
+    writeFileSync(join(dir, 'dtors.lock.json'), lock);
+    // One transcript edited: the lock is read in full, and chart warns of each drifted passage as validate does.
+    const edited = await lockedAndEdited();
+    const v = JSON.parse((await runInProcess(['validate', '.', '--format', 'json'], edited)).stdout);
+    const drifted = (doc: { diagnostics: { code: string; file: string; line: number; hint: string }[] }) =>
+      doc.diagnostics.filter((d) => d.code === 'anchor-drift').map((d) => `${d.file}:${d.line} ${d.hint}`);
+    const c = await runInProcess(['chart', '.', '--out', 'charts'], edited);
+    const warned = c.stderr.split('\n').filter((l) => l.includes('warning anchor-drift'));
+    expect(warned).toHaveLength(drifted(v).length);
+    expect(drifted(v)).toHaveLength(22);
+  });
+
+  it('says how many passages the lock has no record of', async () => {
+    const dir = await lockedAndEdited();
+    const csv = join(dir, 'annotations', 'amira-cj.csv');
+    // A row added since the lock was written.
+    writeFileSync(csv, `${read(dir, 'annotations/amira-cj.csv').trimEnd()}\na-cj-new,P01-baseline,2.3,50-54,,,,,amira\n`);
+    const r = await runInProcess(['reanchor', '.', '--dry-run'], dir);
+    expect(r.stderr).toMatch(/1 passage added or edited since the lock was written is not checked: dtors validate --lock records it/);
+  });
+
   it('keeps the old record of drifted passages when asked to lock again', async () => {
     const dir = await lockedAndEdited();
     const r = await runInProcess(['validate', '.', '--lock'], dir);

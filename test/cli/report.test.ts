@@ -100,8 +100,9 @@ describe('dtors report (files)', () => {
     expect(site.transcripts.map((t) => t.id).sort()).toEqual(['P1', TRANSCRIPT].sort());
     // File names are numbers, whatever the ids hold.
     for (const t of site.transcripts) expect(t.file).toMatch(/^data\/t\/\d{4}\.js$/);
-    const p1 = data(join(out, site.transcripts.find((t) => t.id === 'P1')!.file)) as { lines: string[] };
-    expect(p1.lines[1]).toBe(`RESP: ${PWN[0]} I said.`);
+    const p1 = data(join(out, site.transcripts.find((t) => t.id === 'P1')!.file)) as { lines: number; text: string };
+    expect(p1.text.split('\n')[1]).toBe(`RESP: ${PWN[0]} I said.`);
+    expect(p1.text.split('\n')).toHaveLength(p1.lines);
   });
 });
 

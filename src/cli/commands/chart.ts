@@ -90,7 +90,7 @@ async function runChart(io: Io, target: string, flags: Flags): Promise<number> {
   // Loaded here, not at the top, so that `dtors --version` and `--help` start fast.
   const [{ analyseOrStop, outputDirProblem, report, writeLock, writeOrReport }, { buildMatrices, checkOptions }, { buildManifest, MANIFEST, manifestChanges, manifestOutputs }, { renderFiles, renderStdout }, { warning }] =
     await Promise.all([import('../common.js'), import('../../chart/chart.js'), import('../../render/manifest.js'), import('../../render/outputs.js'), import('../../model/diagnostics.js')]);
-  const a = analyseOrStop(io, target, flags, 'no charts written');
+  const a = analyseOrStop(io, target, flags, 'no charts written', undefined, { lock: flags.lock ? 'full' : 'drift' });
   if (typeof a === 'number') return a;
   const status = progress(io, flags.quiet);
   const project = a.project;

@@ -184,7 +184,7 @@ async function runReanchor(io: Io, target: string, flags: Flags): Promise<number
           ? `; wrote ${rewritten.map((f) => f.name).join(', ')}`
           : '';
     io.stderr.write(`dtors: ${drifts.length ? parts.join(', ') : 'nothing to move'}${tail}\n`);
-    const unlocked = a.lockFound ? a.drift?.unlocked ?? 0 : 0;
+    const unlocked = a.lockFound && a.drift ? lockMod.unlockedCount(project, a.lock) : 0;
     if (unlocked) io.stderr.write(`dtors: ${n(unlocked, 'passage')} added or edited since the lock was written ${unlocked === 1 ? 'is' : 'are'} not checked: dtors validate --lock records ${unlocked === 1 ? 'it' : 'them'}\n`);
   }
   return notMoved.length ? 1 : 0;

@@ -40,7 +40,7 @@ thousand interviews opens at once. Exit status: 0 written, 1 the project has err
 
 async function runReport(io: Io, target: string, flags: Flags): Promise<number> {
   flags.color &&= !io.env.NO_COLOR;
-  const [{ analyseOrStop, outputDirProblem, report, writeOrReport }, { makeScope }, { presenceView }, { coverageView }, { renderHeatmap }, { buildSite }, manifest] = await Promise.all([
+  const [{ analyseOrStop, outputDirProblem, report, writeOrReport }, { makeScope }, { presenceView }, { coverageHeatmap }, { renderHeatmap }, { buildSite }, manifest] = await Promise.all([
     import('../common.js'),
     import('../../stats/scope.js'),
     import('../../stats/presence.js'),
@@ -67,10 +67,12 @@ async function runReport(io: Io, target: string, flags: Flags): Promise<number> 
   const matrices = scope.matrices;
   status.step('counting');
   // The pictures of `dtors stats presence` and `dtors stats coverage`, as their --svg draws them.
+  // Only the pictures are needed here, not the views' tables (coverage's walks every transcript line).
+  const presence = presenceView(scope, false);
   const pictures = [
-    { file: 'presence.svg', title: 'Which cases speak to which sub-themes', view: presenceView(scope, false) },
-    { file: 'coverage.svg', title: 'How far each cell is charted', view: coverageView(scope) },
-  ].map((p) => ({ file: p.file, title: p.title, alt: `${p.view.title}: a heatmap of ${matrices[0]?.rows.length ?? 0} cases; dtors stats ${p.file.replace('.svg', '')} gives the same as a table`, svg: renderHeatmap(p.view.heatmap!) }));
+    { file: 'presence.svg', title: 'Which cases speak to which sub-themes', view: presence.title, heatmap: presence.heatmap! },
+    { file: 'coverage.svg', title: 'How far each cell is charted', view: 'Coverage', heatmap: coverageHeatmap(scope) },
+  ].map((p) => ({ file: p.file, title: p.title, alt: `${p.view}: a heatmap of ${matrices[0]?.rows.length ?? 0} cases; dtors stats ${p.file.replace('.svg', '')} gives the same as a table`, svg: renderHeatmap(p.heatmap) }));
   status.step('writing the report');
   const site = buildSite({ project, segments: a.segments, matrices, pictures });
   const page = PAGE.map((name) => ({ name, content: readFileSync(new URL(`../../report/browser/${name}`, import.meta.url), 'utf8') }));

@@ -41,6 +41,13 @@
     }
     return entry.promise;
   }
+  /** A transcript's data, with its text as `lines` (the file holds one string and the line count). */
+  function loadTranscript(file) {
+    return load(file).then((t) => {
+      if (typeof t.lines === 'number') t.lines = t.lines ? t.text.split('\n', t.lines) : [];
+      return t;
+    });
+  }
 
   // -------------------------------------------------------------------------------------- helpers
   /** An element with attributes and children (strings become text nodes). */
@@ -322,7 +329,7 @@
     markCurrent(null);
     setTitle(meta.id);
     show(say('Loading the transcript…'));
-    const t = await load(meta.file);
+    const t = await loadTranscript(meta.file);
     const range = /^(\d+)-(\d+)$/.exec(params.get('lines') || '');
     const from = range ? Number(range[1]) : 0;
     const to = range ? Number(range[2]) : -1;
@@ -398,7 +405,7 @@
     // Transcripts are read a few at a time, and only now: the report loads none before it needs one.
     for (let i = 0; i < site.transcripts.length && found < MAX; i += 8) {
       const batch = site.transcripts.slice(i, i + 8);
-      const texts = await Promise.all(batch.map((m) => load(m.file)));
+      const texts = await Promise.all(batch.map((m) => loadTranscript(m.file)));
       if (mine !== search) return;
       texts.forEach((t, k) => {
         t.lines.forEach((line, j) => {
