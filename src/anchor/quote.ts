@@ -60,15 +60,19 @@ export interface Folded {
   folded(o: number): number;
 }
 
+/** Every character that does not fold to itself (see classify), and two spaces in a row. */
+const FOLDS = /[\t-\r`\x85\xa0\xab\xad\xb4\xbb\u1680\u2000-\u200d\u2018-\u201f\u2028\u2029\u202f\u2032\u2033\u205f\u2060\u3000\ufeff]|  /g;
+
 /**
- * Folds a whole transcript in one pass over its character codes. Most characters fold to themselves
- * one for one, so instead of an offset per character only the places where the length changes are
- * recorded (blank lines, double spaces, invisible characters), and an offset maps across by adding or
- * taking away what was dropped before it.
+ * Folds a whole transcript. Most of a text folds to itself, so the regular expression engine finds the
+ * few places that do not (line ends, blank lines, double spaces, curly quotes, invisible characters)
+ * and the text between them is copied as it is: a text of plain ASCII stays a one-byte string, which
+ * is also quicker to search. Instead of an offset per character only the places where the length
+ * changed are recorded, and an offset maps across by adding or taking away what was dropped before it.
  */
 export function foldText(original: string): Folded {
   const n = original.length;
-  const units = new Uint16Array(n);
+  const parts: string[] = [];
   // One entry per run whose length changed (plus a sentinel): where the run starts and ends in the
   // original, where its output ends in the folded text, and how many characters were dropped so far.
   const starts: number[] = [0];
@@ -76,23 +80,22 @@ export function foldText(original: string): Folded {
   const at: number[] = [0];
   const dropped: number[] = [0];
   const runStart: number[] = [0]; // where the run's output (a space, or nothing) starts in the folded text
-  let len = 0;
-  let i = 0;
-  while (i < n) {
-    const c = original.charCodeAt(i);
-    // Printable ASCII other than the backtick folds to itself: the common case, kept short.
-    if (c > 32 && c < 127 && c !== 96) {
-      units[len++] = c;
-      i++;
-      continue;
-    }
-    const k = classify(c);
+  let last = 0; // the original is folded up to here
+  let len = 0; // the folded text's length so far
+  const folds = new RegExp(FOLDS.source, 'g');
+  for (let m = folds.exec(original); m !== null; m = folds.exec(original)) {
+    let i = m.index;
+    const k = classify(original.charCodeAt(i));
     if (k >= 0) {
-      units[len++] = k;
-      i++;
+      // A quote mark or a backtick: one character for one.
+      parts.push(original.slice(last, i), String.fromCharCode(k));
+      len += i - last + 1;
+      last = i + 1;
       continue;
     }
-    // A run of space and invisible characters: one space if it has any space, else nothing.
+    // A run of space and invisible characters: one space if it has any space, else nothing. It starts
+    // at the single space before it, if there is one (two would have been found as a run already).
+    if (i > last && original.charCodeAt(i - 1) === 32) i--;
     let j = i;
     let space = false;
     for (; j < n; j++) {
@@ -100,8 +103,13 @@ export function foldText(original: string): Folded {
       if (kj === SPACE) space = true;
       else if (kj !== DROP) break;
     }
+    parts.push(original.slice(last, i));
+    len += i - last;
     const out = len;
-    if (space) units[len++] = 0x20;
+    if (space) {
+      parts.push(' ');
+      len++;
+    }
     const kept = space ? 1 : 0;
     if (j - i !== kept) {
       starts.push(i);
@@ -110,9 +118,11 @@ export function foldText(original: string): Folded {
       from.push(j);
       dropped.push(dropped[dropped.length - 1] + (j - i - kept));
     }
-    i = j;
+    last = j;
+    folds.lastIndex = j;
   }
-  const text = unitsToString(units.subarray(0, len));
+  parts.push(original.slice(last));
+  const text = parts.join('');
   return {
     text,
     origin: (f) => f + dropped[floorIndex(at, f)],
@@ -122,19 +132,6 @@ export function foldText(original: string): Folded {
       return o < from[k] ? runStart[k] : o - dropped[k];
     },
   };
-}
-
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-const UTF16 = new TextDecoder('utf-16le');
-
-/** UTF-16 units to a string; the decoder is many times faster than fromCharCode over spread arguments. */
-function unitsToString(units: Uint16Array): string {
-  // A decoder call costs more than it saves on a short text (a quote, a lock's context).
-  if (units.length <= 512) return String.fromCharCode.apply(null, units as unknown as number[]);
-  if (LITTLE_ENDIAN) return UTF16.decode(units);
-  let s = '';
-  for (let i = 0; i < units.length; i += 4096) s += String.fromCharCode.apply(null, Array.from(units.subarray(i, i + 4096)));
-  return s;
 }
 
 /** The quote as it is matched: folded, with leading and trailing space dropped. */

@@ -69,4 +69,51 @@ describe('folded offsets', () => {
       { numRuns: 2000 },
     );
   });
+
+  // The rules, one character at a time: what foldText must agree with, offsets included.
+  function reference(s: string): { text: string; origin: number[]; folded: number[] } {
+    const space = (c: string) => /[\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/.test(c);
+    const invisible = (c: string) => /[\xad\u200b-\u200d\u2060\ufeff]/.test(c);
+    const mark = (c: string) => (/[`\u2018-\u201b\u2032\xb4]/.test(c) ? "'" : /[\u201c-\u201f\u2033\xab\xbb]/.test(c) ? '"' : c);
+    let text = '';
+    const origin: number[] = [];
+    const folded: number[] = [];
+    for (let i = 0; i < s.length; ) {
+      if (!space(s[i]) && !invisible(s[i])) {
+        folded.push(text.length);
+        origin.push(i);
+        text += mark(s[i++]);
+        continue;
+      }
+      let j = i;
+      while (j < s.length && (space(s[j]) || invisible(s[j]))) j++;
+      const run = s.slice(i, j);
+      for (let k = i; k < j; k++) folded.push(text.length);
+      if ([...run].some(space)) {
+        // The run's one space stands where the run began.
+        origin.push(i);
+        text += ' ';
+      }
+      i = j;
+    }
+    folded.push(text.length);
+    origin.push(s.length);
+    return { text, origin, folded };
+  }
+
+  it('folds as the rules say, character by character, with offsets that map both ways', () => {
+    const alphabet = ['a', 'Z', ' ', '\n', '\t', '\r', '`', '\u2019', '\u201c', '\u00a0', '\u200b', '\u00ad', '\ufeff', '\u3000', '\u0085', 'é', '😀', '\u0001', '"', "'"];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...alphabet), { maxLength: 30 }), (chars) => {
+        const s = chars.join('');
+        const f = foldText(s);
+        const r = reference(s);
+        expect(f.text).toBe(r.text);
+        // Each folded character maps back to where it came from; each offset of the original forward.
+        for (let k = 0; k <= r.text.length; k++) expect(f.origin(k)).toBe(r.origin[k]);
+        for (let o = 0; o <= s.length; o++) expect(f.folded(o)).toBe(r.folded[o]);
+      }),
+      { numRuns: 3000 },
+    );
+  });
 });
