@@ -22,12 +22,17 @@ export interface SiteInput {
 
 export interface SiteFile {
   name: string;
-  content: string;
+  content: string | Uint8Array;
 }
 
-/** A data file: one call of the page's loader with a JSON value (JSON is JavaScript). */
-function dataFile(value: unknown): string {
-  return `dtorsData(${JSON.stringify(value)});\n`;
+/**
+ * A data file: one call of the page's loader with a JSON value (JSON is JavaScript), as UTF-8 bytes.
+ * Bytes, because a thousand transcripts' data kept as strings until they are written would be copied
+ * by the garbage collector over and over (the bytes live outside the JavaScript heap), and because
+ * they are hashed and written as bytes anyway.
+ */
+function dataFile(value: unknown): Uint8Array {
+  return Buffer.from(`dtorsData(${JSON.stringify(value)});\n`);
 }
 
 /**
