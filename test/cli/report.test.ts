@@ -93,7 +93,7 @@ describe('dtors report (files)', () => {
     const out = join(tempDir(), 'r');
     const r = runBinary(['report', project, '--out', out]);
     expect(r.code, r.stderr).toBe(0);
-    const site = data(join(out, 'data', 'site.js')) as { title: string; frameTitle: string; themes: { label: string }[]; transcripts: { id: string; file: string }[] };
+    const site = data(join(out, 'data', 'site.js')) as { title: string; frameTitle: string; themes: { id: string; label: string }[]; transcripts: { id: string; file: string }[] };
     expect(site.title).toBe(PWN[0]);
     expect(site.frameTitle).toBe(PWN[2]);
     expect(site.themes[0].label).toBe(PWN[1]);
@@ -103,6 +103,26 @@ describe('dtors report (files)', () => {
     const p1 = data(join(out, site.transcripts.find((t) => t.id === 'P1')!.file)) as { lines: number; text: string };
     expect(p1.text.split('\n')[1]).toBe(`RESP: ${PWN[0]} I said.`);
     expect(p1.text.split('\n')).toHaveLength(p1.lines);
+    // A theme's rows, cells and entries are arrays in the order its layout names: read back by that
+    // order, they are the chart's cells as `dtors chart -f json` gives them.
+    type Layout = { row: string[]; cell: string[]; entry: string[]; flags: string[] };
+    const theme = data(join(out, 'data', 'theme-1.js')) as { layout: Layout; rows: unknown[][] };
+    const read = (names: string[], values: unknown[]) => Object.fromEntries(names.map((n, i) => [n, theme.layout.flags.includes(n) ? values[i] === 1 : values[i]]));
+    const cells = theme.rows.flatMap((r) => {
+      const row = read(theme.layout.row, r);
+      return (row.cells as unknown[][]).map((c) => {
+        const cell = read(theme.layout.cell, c);
+        const entries = (cell.entries as unknown[][]).map((e) => read(theme.layout.entry, e));
+        return { case: row.case, code: cell.code, state: cell.state, summary: cell.summary, note: cell.note, entries: entries.map((e) => [e.ref, e.code, e.key, e.summary, e.note, e.coder]) };
+      });
+    });
+    type Cell = { code: string; state: string; summary?: string; note?: string; entries: { ref: string; code: string; key: boolean; summary?: string; note?: string; coder?: string }[] };
+    const chart = JSON.parse(runBinary(['chart', project, '--theme', site.themes[0].id, '-f', 'json', '-q']).stdout) as { matrices: { rows: { case: string; cells: Cell[] }[] }[] };
+    const expected = chart.matrices[0].rows.flatMap((r) =>
+      r.cells.map((c) => ({ case: r.case, code: c.code, state: c.state, summary: c.summary ?? null, note: c.note ?? null, entries: c.entries.map((e) => [e.ref, e.code, e.key, e.summary ?? null, e.note ?? null, e.coder ?? null]) })),
+    );
+    expect(cells).toEqual(expected);
+    expect(JSON.stringify(cells)).toContain(JSON.stringify(PWN[0]).slice(1, -1));
   });
 });
 

@@ -41,6 +41,36 @@
     }
     return entry.promise;
   }
+  /**
+   * A theme's data, with its rows, cells and entries as objects: the file holds them as arrays, the
+   * order of whose fields its `layout` gives (flags as 1 or 0). Each kind of object is made by one
+   * literal, which keeps reading a thousand rows quick.
+   */
+  function loadTheme(file) {
+    return load(file).then((data) => {
+      if (!data.layout) return data;
+      const at = (names) => Object.fromEntries(names.map((n, i) => [n, i]));
+      const R = at(data.layout.row);
+      const C = at(data.layout.cell);
+      const E = at(data.layout.entry);
+      const entry = (e) => ({
+        ref: e[E.ref],
+        t: e[E.t],
+        startLine: e[E.startLine],
+        endLine: e[E.endLine],
+        code: e[E.code],
+        key: e[E.key] === 1,
+        summary: e[E.summary],
+        auto: e[E.auto] === 1,
+        note: e[E.note],
+        coder: e[E.coder],
+      });
+      const cell = (c) => ({ code: c[C.code], state: c[C.state], summary: c[C.summary], note: c[C.note], entries: c[C.entries].map(entry) });
+      data.rows = data.rows.map((r) => ({ case: r[R.case], cells: r[R.cells].map(cell) }));
+      delete data.layout;
+      return data;
+    });
+  }
   /** A transcript's data, with its text as `lines` (the file holds one string and the line count). */
   function loadTranscript(file) {
     return load(file).then((t) => {
@@ -186,7 +216,7 @@
     markCurrent(href);
     setTitle(`${theme.id} ${theme.label}`);
     show(say('Loading the chart…'));
-    const data = await load(`data/theme-${theme.n}.js`);
+    const data = await loadTheme(`data/theme-${theme.n}.js`);
     const where = params.getAll('where').map((w) => {
       const i = w.indexOf('=');
       return [w.slice(0, i), w.slice(i + 1)];
