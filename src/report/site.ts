@@ -36,8 +36,8 @@ function dataFile(value: unknown): Uint8Array {
 }
 
 /**
- * The fields that say something: a cell or passage has no summary, note or coder more often than not,
- * and a large study's data are a fifth smaller without them. The page reads a missing field as none.
+ * The fields that say something: a coded passage often has no summary, key mark or coder, and a large
+ * study's transcript data are smaller without them. The page reads a missing field as none.
  */
 function given<T extends Record<string, string | boolean | undefined>>(fields: T): Partial<T> {
   const out: Partial<T> = {};

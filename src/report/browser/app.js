@@ -48,6 +48,7 @@
    */
   function loadTheme(file) {
     return load(file).then((data) => {
+      // Read back once: a theme opened again is the same object, already read.
       if (!data.layout) return data;
       const at = (names) => Object.fromEntries(names.map((n, i) => [n, i]));
       const R = at(data.layout.row);
@@ -74,6 +75,7 @@
   /** A transcript's data, with its text as `lines` (the file holds one string and the line count). */
   function loadTranscript(file) {
     return load(file).then((t) => {
+      // Split once: a transcript opened again is the same object.
       if (typeof t.lines === 'number') t.lines = t.lines ? t.text.split('\n', t.lines) : [];
       return t;
     });
