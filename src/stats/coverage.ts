@@ -34,6 +34,9 @@ const STATE_COLOURS: Record<(typeof STATES)[number], string> = {
   'recorded absence': '#F0E442',
 };
 
+/** The view's title, which the report also names its picture by. */
+export const COVERAGE_TITLE = 'Coverage';
+
 /** How many uncoded stretches are listed per transcript. */
 const STRETCHES = 3;
 
@@ -61,7 +64,7 @@ export function coverageView(scope: Scope): StatView {
   });
   return {
     view: 'coverage',
-    title: 'Coverage',
+    title: COVERAGE_TITLE,
     filters: scope.filters,
     tables: [
       {

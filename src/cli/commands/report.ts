@@ -40,7 +40,7 @@ thousand interviews opens at once. Exit status: 0 written, 1 the project has err
 
 async function runReport(io: Io, target: string, flags: Flags): Promise<number> {
   flags.color &&= !io.env.NO_COLOR;
-  const [{ analyseOrStop, outputDirProblem, report, writeOrReport }, { makeScope }, { presenceView }, { coverageHeatmap }, { renderHeatmap }, { buildSite }, manifest] = await Promise.all([
+  const [{ analyseOrStop, outputDirProblem, report, writeOrReport }, { makeScope }, { presenceView }, { COVERAGE_TITLE, coverageHeatmap }, { renderHeatmap }, { buildSite }, manifest] = await Promise.all([
     import('../common.js'),
     import('../../stats/scope.js'),
     import('../../stats/presence.js'),
@@ -71,7 +71,7 @@ async function runReport(io: Io, target: string, flags: Flags): Promise<number> 
   const presence = presenceView(scope, false);
   const pictures = [
     { file: 'presence.svg', title: 'Which cases speak to which sub-themes', view: presence.title, heatmap: presence.heatmap! },
-    { file: 'coverage.svg', title: 'How far each cell is charted', view: 'Coverage', heatmap: coverageHeatmap(scope) },
+    { file: 'coverage.svg', title: 'How far each cell is charted', view: COVERAGE_TITLE, heatmap: coverageHeatmap(scope) },
   ].map((p) => ({ file: p.file, title: p.title, alt: `${p.view}: a heatmap of ${matrices[0]?.rows.length ?? 0} cases; dtors stats ${p.file.replace('.svg', '')} gives the same as a table`, svg: renderHeatmap(p.heatmap) }));
   status.step('writing the report');
   const site = buildSite({ project, segments: a.segments, matrices, pictures });
